@@ -1,0 +1,26 @@
+import { config } from "../lib/config";
+import { closeDatabase, database } from "../lib/db/drizzle";
+import { seedFirstUsers } from "../lib/db/seed";
+import { authSecret } from "../lib/auth/secret";
+import { log } from "../lib/log";
+import { startHttpServer } from "./http-server";
+import { installGracefulShutdown } from "./shutdown";
+
+async function main() {
+  const c = config();
+  const dev = c.NODE_ENV !== "production";
+  // next-auth builds its redirect URLs from the request's host unless NEXTAUTH_URL pins one.
+  if (!c.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+  authSecret();
+  await database();
+  await seedFirstUsers(c);
+
+  const { server, url } = await startHttpServer({ dev });
+  installGracefulShutdown(server, { timeoutMs: c.SHUTDOWN_TIMEOUT_MS, cleanups: [closeDatabase] });
+  log().info({ url, dev }, `Switchback ready on ${url}`);
+}
+
+main().catch((err: unknown) => {
+  log().fatal({ err }, "failed to start");
+  process.exit(1);
+});
