@@ -21,6 +21,27 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // Realtime hub: stream history kept for resume, and what a subscriber without a cursor gets.
+  REALTIME_HISTORY_MAX: z.coerce.number().int().min(1).default(1_000),
+  REALTIME_HISTORY_MAX_AGE_MS: z.coerce.number().int().min(1_000).default(10 * 60_000),
+  REALTIME_RECENT_LIMIT: z.coerce.number().int().min(0).default(100),
+  // WebSocket endpoint (PROTOCOL.md limits).
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(1_000).default(25_000),
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
+  WS_MAX_FRAME_BYTES: z.coerce.number().int().min(256).default(16 * 1024),
+  WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(20),
+  WS_INBOUND_RATE: z.coerce.number().positive().default(20),
+  WS_INBOUND_BURST: z.coerce.number().positive().default(60),
+  WS_SEND_BUFFER_BYTES: z.coerce.number().int().min(16 * 1024).default(1024 * 1024),
+  WS_PERMESSAGE_DEFLATE: z.stringbool().default(false),
+  WS_DEFLATE_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(1024),
+  WS_DEFLATE_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  // Server-Sent Events.
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).default(15_000),
+  // POST /api/v1/publish, per API key (or admin): a token bucket.
+  PUBLISH_RATE: z.coerce.number().positive().default(1_000),
+  PUBLISH_BURST: z.coerce.number().positive().default(2_000),
+  PUBLISH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {
