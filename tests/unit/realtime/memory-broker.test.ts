@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryBroker } from "@/lib/realtime/memory-broker";
 import type { PublishRequest } from "@/lib/realtime/broker";
 
-const req = (key: string, data: unknown, kind: "state" | "stream" = "stream", ts = 1_000): PublishRequest => ({ key, topic: key, kind, data, ts });
+const req = (key: string, data: unknown, kind: "state" | "stream" = "stream", ts = Date.now()): PublishRequest => ({ key, topic: key, kind, data, ts });
 
 describe("MemoryBroker", () => {
   it("assigns strictly increasing seqs per topic within one epoch", async () => {
