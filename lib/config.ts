@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { TOPIC_NAME } from "./realtime/protocol";
 
 /**
  * Every environment variable the app reads, parsed once. The README's configuration table
@@ -38,10 +39,40 @@ const envSchema = z.object({
   WS_DEFLATE_CONCURRENCY: z.coerce.number().int().min(1).default(4),
   // Server-Sent Events.
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).default(15_000),
+  // The `retry:` a stream opens with: how long a browser waits before reconnecting.
+  SSE_RETRY_MS: z.coerce.number().int().min(100).default(2_000),
+  // Bytes a stream may queue for a slow client before state topics coalesce and a lagging
+  // stream topic ends the stream (the browser resumes from Last-Event-ID).
+  SSE_BUFFER_BYTES: z.coerce.number().int().min(16 * 1024).default(1024 * 1024),
   // POST /api/v1/publish, per API key (or admin): a token bucket.
   PUBLISH_RATE: z.coerce.number().positive().default(1_000),
   PUBLISH_BURST: z.coerce.number().positive().default(2_000),
   PUBLISH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  // Producers (lib/producers): "on", "off", or a list of names to run, e.g. "monitoring,market".
+  // Names: monitoring (and system_status), capacity, market (ticks and charts), strategies,
+  // backtests, notifications (pruning). Run them on one instance only when several share Redis.
+  PRODUCERS: z.string().default("on"),
+  MONITORING_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+  SYSTEM_STATUS_INTERVAL_MS: z.coerce.number().int().min(500).default(10_000),
+  CAPACITY_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  // The connections one instance is sized for (capacity reports headroom against it).
+  CAPACITY_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(5_000),
+  MARKET_SYMBOLS: z.string().default("0700.HK,AAPL,BTC-USDT"),
+  MARKET_TICK_MS: z.coerce.number().int().min(20).default(1_000),
+  // Minutes of simulated history built at start, so charts are not empty on a fresh server.
+  MARKET_BACKFILL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(120),
+  MARKET_SEED: z.coerce.number().int().optional(),
+  CHART_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  CHART_KEEP_CANDLES: z.coerce.number().int().min(10).max(5_000).default(500),
+  STRATEGIES_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+  // How long a backtest takes on the wall clock (its work is paced so progress is watchable).
+  BACKTEST_DURATION_MS: z.coerce.number().int().min(0).default(12_000),
+  BACKTEST_MAX_CONCURRENT: z.coerce.number().int().min(1).default(2),
+  BACKTEST_MAX_ACTIVE_PER_USER: z.coerce.number().int().min(1).default(3),
+  NOTIFICATIONS_KEEP_PER_USER: z.coerce.number().int().min(1).default(200),
+  NOTIFICATIONS_MAX_AGE_DAYS: z.coerce.number().min(0.001).default(30),
+  NOTIFICATIONS_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60 * 60_000),
+  SIGNALS_KEEP: z.coerce.number().int().min(100).default(100_000),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {
@@ -53,7 +84,12 @@ export type AppConfig = z.infer<typeof envSchema> & {
   adminPasswordIsDefault: boolean;
   demoPasswordIsDefault: boolean;
   allowedOrigins: string[];
+  /** Parsed MARKET_SYMBOLS, in order, without duplicates. */
+  marketSymbols: string[];
 };
+
+/** A market symbol as the market.<symbol> and chart.<symbol> topics accept it. */
+export const MARKET_SYMBOL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
 export const DEFAULT_ADMIN_PASSWORD = "switchback-admin";
 export const DEFAULT_DEMO_PASSWORD = "switchback-demo";
@@ -65,6 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  const marketSymbols = [...new Set(splitList(c.MARKET_SYMBOLS))];
+  const badSymbol = marketSymbols.find((s) => !MARKET_SYMBOL.test(s) || !TOPIC_NAME.test(`market.${s}`));
+  if (badSymbol) throw new Error(`Invalid configuration: MARKET_SYMBOLS: "${badSymbol}" is not a symbol (letters, digits, . _ -)`);
   // turbopackIgnore: runtime paths, not files for the build to trace.
   const dataDir = path.resolve(/*turbopackIgnore: true*/ c.DATA_DIR);
   return {
@@ -75,11 +114,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoPassword: c.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD,
     adminPasswordIsDefault: !c.ADMIN_PASSWORD,
     demoPasswordIsDefault: !c.DEMO_PASSWORD,
-    allowedOrigins: (c.ALLOWED_ORIGINS ?? "")
-      .split(",")
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: splitList(c.ALLOWED_ORIGINS),
+    marketSymbols,
   };
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
 }
 
 const g = globalThis as typeof globalThis & { __switchbackConfig?: AppConfig };

@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -91,7 +92,95 @@ export const apiKeys = pgTable("api_keys", {
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
 });
 
+// ── Live data: signals, strategy controls, backtests, notifications ─────────────────────────
+
+export const signalSideEnum = pgEnum("signal_side", ["buy", "sell"]);
+export const strategyStatusEnum = pgEnum("strategy_status", ["running", "paused", "stopped"]);
+export const backtestStatusEnum = pgEnum("backtest_status", ["pending", "running", "completed", "failed"]);
+export const notificationPriorityEnum = pgEnum("notification_priority", ["low", "normal", "high"]);
+
+export const SIGNAL_SIDES = signalSideEnum.enumValues;
+export const STRATEGY_STATUSES = strategyStatusEnum.enumValues;
+export const BACKTEST_STATUSES = backtestStatusEnum.enumValues;
+export const NOTIFICATION_PRIORITIES = notificationPriorityEnum.enumValues;
+export type SignalSide = (typeof SIGNAL_SIDES)[number];
+export type StrategyStatus = (typeof STRATEGY_STATUSES)[number];
+export type BacktestStatus = (typeof BACKTEST_STATUSES)[number];
+export type NotificationPriority = (typeof NOTIFICATION_PRIORITIES)[number];
+
+/** Trading signals; the id is the cursor of GET /api/v1/signals?last_id=. */
+export const signals = pgTable(
+  "signals",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    strategyId: text("strategy_id").notNull(),
+    symbol: text("symbol").notNull(),
+    side: signalSideEnum("side").notNull(),
+    // Prices of a simulated market: a double is exact enough and reads back as a number.
+    price: doublePrecision("price").notNull(),
+    quantity: doublePrecision("quantity").notNull(),
+    // The position the strategy holds after acting on this signal (negative: short).
+    positionAfter: doublePrecision("position_after").notNull(),
+    confidence: doublePrecision("confidence").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("signals_created_at_idx").on(t.createdAt), index("signals_symbol_id_idx").on(t.symbol, t.id)],
+);
+
+/** The state an admin put a strategy in, kept across restarts (position and P&L are live only). */
+export const strategyStates = pgTable("strategy_states", {
+  id: text("id").primaryKey(),
+  status: strategyStatusEnum("status").notNull().default("running"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+});
+
+export const backtests = pgTable(
+  "backtests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    strategy: text("strategy").notNull(),
+    symbol: text("symbol").notNull(),
+    params: jsonb("params").notNull(),
+    status: backtestStatusEnum("status").notNull().default("pending"),
+    progress: integer("progress").notNull().default(0),
+    step: text("step"),
+    result: jsonb("result"),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("backtests_user_created_idx").on(t.userId, t.createdAt), check("backtests_progress_range", sql`${t.progress} BETWEEN 0 AND 100`)],
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    body: text("body").notNull().default(""),
+    priority: notificationPriorityEnum("priority").notNull().default("normal"),
+    // A path inside the app (e.g. /backtests?id=…) the notification leads to.
+    link: text("link"),
+    readAt: timestamp("read_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("notifications_user_id_idx").on(t.userId, t.id), index("notifications_created_at_idx").on(t.createdAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type UserSettings = typeof userSettings.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
+export type SignalRow = typeof signals.$inferSelect;
+export type StrategyStateRow = typeof strategyStates.$inferSelect;
+export type BacktestRow = typeof backtests.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
