@@ -1,18 +1,17 @@
 import type { Metadata } from "next";
-import { Radio } from "lucide-react";
 import { requirePageAdmin } from "@/lib/auth/session";
-import { SectionPending } from "../../../_components/section-pending";
+import { TopicInspector } from "../../../_components/realtime/topic-inspector";
+import { PageHeader } from "../../../_components/ui/page-header";
 
 export const metadata: Metadata = { title: "Realtime operations" };
 
-export default async function Page() {
+export default async function AdminRealtimePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageAdmin("/admin/realtime");
+  const { topic } = await searchParams;
   return (
-    <SectionPending
-      title="Realtime operations"
-      description="Connections, fallbacks and delivery latency across all users."
-      icon={Radio}
-      pending="Live connection and delivery charts appear here once the realtime server reports them."
-    />
+    <>
+      <PageHeader title="Realtime operations" description="Watch any topic as this browser receives it." />
+      <TopicInspector initialTopic={typeof topic === "string" ? topic : undefined} />
+    </>
   );
 }
