@@ -25,14 +25,27 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-/** Runs `fn` with a short-lived admin connection to the server in DATABASE_URL. */
+/**
+ * Runs `fn` with a short-lived admin connection to the server in DATABASE_URL: to the database
+ * it names, or to `postgres` when that database does not exist (yet).
+ */
 async function withAdminConnection<T>(serverUrl: string, fn: (sql: import("postgres").Sql) => Promise<T>): Promise<T> {
   const { default: postgres } = await import("postgres");
-  const sql = postgres(serverUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const attempt = async (url: string) => {
+    const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      return await fn(sql);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  };
   try {
-    return await fn(sql);
-  } finally {
-    await sql.end({ timeout: 5 });
+    return await attempt(serverUrl);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "3D000") throw err; // invalid_catalog_name
+    const maintenance = new URL(serverUrl);
+    maintenance.pathname = "/postgres";
+    return attempt(maintenance.toString());
   }
 }
 
