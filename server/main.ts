@@ -5,6 +5,7 @@ import { authSecret } from "../lib/auth/secret";
 import { log } from "../lib/log";
 import { startHttpServer } from "./http-server";
 import { installGracefulShutdown } from "./shutdown";
+import { installWebSocketEndpoint } from "./ws/install";
 
 async function main() {
   const c = config();
@@ -15,7 +16,8 @@ async function main() {
   await database();
   await seedFirstUsers(c);
 
-  const { server, url } = await startHttpServer({ dev });
+  const { server, upgrades, url } = await startHttpServer({ dev });
+  installWebSocketEndpoint(upgrades);
   installGracefulShutdown(server, { timeoutMs: c.SHUTDOWN_TIMEOUT_MS, cleanups: [closeDatabase] });
   log().info({ url, dev }, `Switchback ready on ${url}`);
 }
