@@ -1,0 +1,128 @@
+import WebSocket from "ws";
+
+/** A server message as the tests read it (batches already expanded). */
+export type Msg = { type: string; [key: string]: unknown };
+
+export interface ConnectOptions {
+  headers?: Record<string, string>;
+  origin?: string;
+  /** false: never answer protocol pings (a frozen peer). */
+  autoPong?: boolean;
+}
+
+/**
+ * A real `ws` client that records every frame and every message (a `batch` counts as its
+ * messages, in order), and can wait for one or for the close.
+ */
+export class WsTestClient {
+  /** Raw text frames, as received. */
+  readonly frames: string[] = [];
+  /** Messages with batches expanded. */
+  readonly messages: Msg[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    url: string,
+    opts: ConnectOptions = {},
+    readonly ws = new WebSocket(url, { headers: opts.headers, origin: opts.origin, autoPong: opts.autoPong ?? true }),
+  ) {
+    this.opened = new Promise((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`handshake refused: ${res.statusCode}`)));
+      ws.once("error", reject);
+    });
+    this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    ws.on("error", () => {});
+    ws.on("message", (data, isBinary) => {
+      const text = isBinary ? "<binary>" : data.toString();
+      this.frames.push(text);
+      const msg = JSON.parse(text) as Msg;
+      if (msg.type === "batch") this.messages.push(...(msg.messages as Msg[]));
+      else this.messages.push(msg);
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const w of waiters) w();
+    });
+    void this.closed.then(() => {
+      for (const w of this.waiters) w();
+    });
+  }
+
+  send(message: object): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.ws.send(data, { binary });
+  }
+
+  /** Resolves with the first message (from the start) matching `pred`; rejects on close or timeout. */
+  async waitFor(pred: (m: Msg) => boolean, timeoutMs = 5_000, what = "a matching message"): Promise<Msg> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(pred);
+      if (found) return found;
+      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`closed before ${what}; got ${JSON.stringify(this.messages.slice(-5)).slice(0, 600)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(this.messages.slice(-5)).slice(0, 600)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  waitType(type: string, extra: Record<string, unknown> = {}, timeoutMs?: number): Promise<Msg> {
+    return this.waitFor((m) => m.type === type && Object.entries(extra).every(([k, v]) => m[k] === v), timeoutMs, `${type} ${JSON.stringify(extra)}`);
+  }
+
+  /** Subscribes and waits for `subscribed` (or the error) with this request id. */
+  async subscribe(topic: string, extra: Record<string, unknown> = {}): Promise<Msg> {
+    const id = `s${Math.random().toString(36).slice(2, 10)}`;
+    this.send({ type: "subscribe", id, topic, ...extra });
+    return this.waitFor((m) => m.id === id && (m.type === "subscribed" || m.type === "error"), 5_000, `reply to ${id}`);
+  }
+
+  /** The data messages of a topic, in arrival order. */
+  data(topic: string): Msg[] {
+    return this.messages.filter((m) => m.type === "data" && m.topic === topic);
+  }
+
+  seqs(topic: string): number[] {
+    return this.data(topic).map((m) => m.seq as number);
+  }
+
+  async waitForSeq(topic: string, seq: number, timeoutMs = 10_000): Promise<void> {
+    await this.waitFor((m) => m.type === "data" && m.topic === topic && (m.seq as number) >= seq, timeoutMs, `${topic} seq ${seq}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000);
+    await Promise.race([this.closed, new Promise((r) => setTimeout(r, 2_000))]);
+    this.ws.terminate();
+  }
+}
+
+/** Opens a client and waits for its `welcome` (or its close, if the server refuses it). */
+export async function connect(url: string, opts: ConnectOptions = {}): Promise<WsTestClient> {
+  const client = new WsTestClient(url, opts);
+  await client.opened;
+  return client;
+}
+
+/** Evenly contiguous sequence from `from` to `to`. */
+export const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+/** Polls `cond` until it holds (e.g. the server side of a close has run). */
+export async function until(cond: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
