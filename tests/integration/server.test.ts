@@ -123,6 +123,22 @@ describe.each(DRIVERS)("the custom server (production build) on %s", (driver) =>
     expect(jar.has(SESSION_COOKIE)).toBe(false);
     // Another account is not locked out by it.
     expect((await signIn(server.url, DEMO.email, DEMO.password)).jar.has(SESSION_COOKIE)).toBe(true);
+    // Failures are counted against the client's real address.
+    expect(server.logs.some((l) => l.msg === "sign-in failed" && l.address === "127.0.0.1")).toBe(true);
+  });
+
+  it("throttles an address after repeated failures across accounts", async () => {
+    const from = (address: string) => ({ headers: { "x-forwarded-for": address } });
+    for (let i = 0; i < 20; i++) {
+      const { error } = await signIn(server.url, `stranger${i}@example.com`, "guess", from("203.0.113.7"));
+      expect(error).toBe("Incorrect email or password.");
+    }
+    const blocked = await signIn(server.url, DEMO.email, DEMO.password, from("203.0.113.7"));
+    expect(blocked.error).toMatch(/^Too many failed sign-ins/);
+    expect(blocked.jar.has(SESSION_COOKIE)).toBe(false);
+    const elsewhere = await signIn(server.url, DEMO.email, DEMO.password, from("198.51.100.9"));
+    expect(elsewhere.error).toBeUndefined();
+    expect(elsewhere.jar.has(SESSION_COOKIE)).toBe(true);
   });
 });
 
