@@ -367,6 +367,36 @@ describe("WebSocket endpoint: failures answered, other clients unaffected", () =
   });
 });
 
+describe("WebSocket endpoint: permessage-deflate", () => {
+  it("is off by default", async () => {
+    const h = await startWsHarness();
+    try {
+      const c = await h.connectAs("alice");
+      expect(c.ws.extensions).toBe("");
+      await c.close();
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("when enabled, is negotiated and messages arrive intact", async () => {
+    const h = await startWsHarness({ deflate: { threshold: 256, concurrencyLimit: 2 } });
+    try {
+      const c = await h.connectAs("alice");
+      expect(c.ws.extensions).toContain("permessage-deflate");
+      await c.subscribe("ext.deflate");
+      const big = "abc".repeat(2_000);
+      await h.hub.publish(range(1, 50).map((k) => ({ topic: "ext.deflate", data: { k, big } })));
+      await c.waitForSeq("ext.deflate", 50);
+      expect(c.seqs("ext.deflate")).toEqual(range(1, 50));
+      expect(c.data("ext.deflate").every((m) => (m.data as { big: string }).big === big)).toBe(true);
+      await c.close();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("WebSocket endpoint: inbound rate limit and heartbeat", () => {
   it("answers rate_limited past the bucket, then closes 4429 on sustained abuse; others unaffected", async () => {
     const h = await startWsHarness({ inboundRate: 5, inboundBurst: 5, abuseLimit: 20 });
