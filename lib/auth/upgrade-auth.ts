@@ -47,6 +47,11 @@ export async function authenticateUpgrade(req: IncomingMessage): Promise<Upgrade
   const url = new URL(req.url ?? "/", "http://upgrade.invalid");
   const bearer = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
   const token = url.searchParams.get("access_token") ?? bearer ?? sessionTokenFromCookies(parseCookieHeader(req.headers.cookie));
+  return authenticateSessionToken(token);
+}
+
+/** A next-auth session JWT (cookie or access token) → its user, refusing disabled accounts. */
+export async function authenticateSessionToken(token: string | undefined): Promise<UpgradeAuth> {
   if (!token) return { ok: false, reason: "unauthenticated" };
   const jwt = await decode({ token, secret: authSecret() }).catch(() => null);
   if (!jwt?.sub) return { ok: false, reason: "unauthenticated" };
