@@ -7,6 +7,7 @@ export type ErrorCode =
   | "unauthenticated"
   | "forbidden"
   | "not_found"
+  | "unknown_topic"
   | "conflict"
   | "payload_too_large"
   | "rate_limited"
@@ -18,6 +19,8 @@ const STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  // A topic name no rule of the registry matches (the WebSocket error code of the same name).
+  unknown_topic: 404,
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
