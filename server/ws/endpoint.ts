@@ -78,6 +78,9 @@ export function createWebSocketEndpoint(opts: EndpointOptions): WebSocketEndpoin
 
   const refuse = (ws: WebSocket, refusal: Refusal) => {
     if (refusal.kind) hub.metrics.errors.inc({ kind: refusal.kind });
+    // Whatever the peer sends until the close completes is ignored; its errors (a frame too
+    // big, a protocol violation) must not go unhandled.
+    ws.on("error", () => {});
     ws.close(refusal.code, refusal.reason);
   };
 

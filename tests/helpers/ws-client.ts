@@ -1,3 +1,5 @@
+import crypto from "node:crypto";
+import net from "node:net";
 import WebSocket from "ws";
 
 /** A server message as the tests read it (batches already expanded). */
@@ -125,4 +127,45 @@ export async function until(cond: () => boolean, timeoutMs = 5_000): Promise<voi
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A client text frame, masked as the protocol requires of clients. */
+export function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  if (payload.length > 0xffff) throw new Error("frames up to 64 KiB only");
+  const mask = crypto.randomBytes(4);
+  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
+  const header =
+    payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  return Buffer.concat([header, mask, masked]);
+}
+
+/**
+ * A WebSocket client on a bare TCP socket: sends the upgrade request and `frames` in one write
+ * (before any answer), and resolves with the response head. The caller decides whether to
+ * read on (the socket is paused once the head has arrived).
+ */
+export async function rawWebSocket(url: string, frames: Buffer[] = [], headers: Record<string, string> = {}): Promise<{ socket: net.Socket; head: string }> {
+  const { hostname, port, pathname, search } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  socket.on("error", () => {});
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+  const request =
+    `GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
+  const head = await new Promise<string>((resolve) => {
+    let got = "";
+    const onData = (chunk: Buffer) => {
+      got += chunk.toString("latin1");
+      const end = got.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      socket.off("data", onData);
+      socket.pause();
+      resolve(got.slice(0, end));
+    };
+    socket.on("data", onData);
+    socket.write(Buffer.concat([Buffer.from(request, "latin1"), ...frames]));
+  });
+  return { socket, head };
 }

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { connect, range, until, WsTestClient } from "../helpers/ws-client";
+import { connect, maskedTextFrame, range, rawWebSocket, until, WsTestClient } from "../helpers/ws-client";
 import { startWsHarness, type WsHarness } from "../helpers/ws-harness";
 
 /**
@@ -290,6 +290,14 @@ describe("WebSocket endpoint: failures answered, other clients unaffected", () =
   it("unauthenticated → 4401", async () => {
     const c = track(await connect(h.wsUrl, { origin: h.origin }));
     expect((await c.closed).code).toBe(4401);
+  });
+
+  it("a refused socket that sends an oversized frame before the close does not take the server down", async () => {
+    const big = maskedTextFrame(JSON.stringify({ type: "ping", id: "x".repeat(20 * 1024) }));
+    const { socket, head } = await rawWebSocket(h.wsUrl, [big], { origin: h.origin });
+    expect(head).toMatch(/^HTTP\/1\.1 101/);
+    socket.resume();
+    await new Promise((resolve) => socket.once("close", resolve));
   });
 
   it("wrong Origin → 4403", async () => {

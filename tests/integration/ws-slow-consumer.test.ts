@@ -1,7 +1,6 @@
-import crypto from "node:crypto";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { range, until, type WsTestClient } from "../helpers/ws-client";
+import { maskedTextFrame, range, rawWebSocket, until, type WsTestClient } from "../helpers/ws-client";
 import { startWsHarness, type WsHarness } from "../helpers/ws-harness";
 
 /**
@@ -17,39 +16,11 @@ function heldFor(h: WsHarness, userId: string): number {
   return h.endpoint.connectionsOf(userId).reduce((n, c) => n + c.queuedBytes + c.bufferedAmount, 0);
 }
 
-/** A client frame (masked, as the protocol requires of clients). */
-function clientTextFrame(text: string): Buffer {
-  const payload = Buffer.from(text);
-  if (payload.length > 125) throw new Error("short frames only");
-  const mask = crypto.randomBytes(4);
-  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
-  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
-}
-
 /** A raw TCP client that upgrades, subscribes, and then never reads another byte. */
 async function neverReadingClient(h: WsHarness, topic: string): Promise<net.Socket> {
-  const { port } = new URL(h.url);
-  const socket = net.connect(Number(port), "127.0.0.1");
-  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
-  socket.on("error", () => {});
-  const head = await new Promise<string>((resolve) => {
-    let got = "";
-    const onData = (chunk: Buffer) => {
-      got += chunk.toString("latin1");
-      if (got.includes("\r\n\r\n")) {
-        socket.off("data", onData);
-        socket.pause();
-        resolve(got);
-      }
-    };
-    socket.on("data", onData);
-    socket.write(
-      `GET /api/v1/ws?access_token=token-bob HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    );
-  });
+  const subscribe = maskedTextFrame(JSON.stringify({ type: "subscribe", id: "s", topic }));
+  const { socket, head } = await rawWebSocket(`${h.wsUrl}?access_token=token-bob`, [subscribe]);
   expect(head).toMatch(/^HTTP\/1\.1 101/);
-  socket.write(clientTextFrame(JSON.stringify({ type: "subscribe", id: "s", topic })));
   return socket;
 }
 
