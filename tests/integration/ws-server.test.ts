@@ -37,6 +37,28 @@ describe("WebSocket on the real custom server", () => {
     expect((await foreign.closed).code).toBe(4403);
   });
 
+  it("pushes a settings change from PUT /api/v1/me/settings to the open socket, then closes 4409 when it forbids WebSocket", async () => {
+    const { jar } = await signIn(server.url, DEMO.email, DEMO.password);
+    const put = (body: object) =>
+      fetch(`${server.url}/api/v1/me/settings`, {
+        method: "PUT",
+        headers: { cookie: jar.header(), "content-type": "application/json", origin: server.url },
+        body: JSON.stringify(body),
+      });
+    const client = await connect(wsUrl, { origin: server.url, headers: { cookie: jar.header() } });
+    await client.waitType("welcome");
+    expect((await put({ mode: "websocket", pollingIntervalMs: 6_000 })).status).toBe(200);
+    await client.waitType("settings", { mode: "websocket", pollingIntervalMs: 6_000 });
+    expect((await put({ mode: "sse", pollingIntervalMs: 6_000 })).status).toBe(200);
+    expect((await client.closed).code).toBe(4409);
+    expect(client.messages.at(-1)).toMatchObject({ type: "settings", mode: "sse" });
+    // A new socket learns the mode from welcome and is closed the same way.
+    const again = await connect(wsUrl, { origin: server.url, headers: { cookie: jar.header() } });
+    expect((await again.closed).code).toBe(4409);
+    expect(again.messages).toMatchObject([{ type: "welcome", settings: { mode: "sse" } }]);
+    expect((await put({ mode: "auto", pollingIntervalMs: 5_000 })).status).toBe(200);
+  });
+
   it("closes open sockets with 1001 when the server shuts down", async () => {
     const { jar } = await signIn(server.url, DEMO.email, DEMO.password);
     const client = await connect(wsUrl, { origin: server.url, headers: { cookie: jar.header() } });
