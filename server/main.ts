@@ -3,6 +3,7 @@ import { closeDatabase, database } from "../lib/db/drizzle";
 import { seedFirstUsers } from "../lib/db/seed";
 import { authSecret } from "../lib/auth/secret";
 import { log } from "../lib/log";
+import { startProducers, stopProducers } from "../lib/producers";
 import { startHttpServer } from "./http-server";
 import { installGracefulShutdown } from "./shutdown";
 import { installWebSocketEndpoint } from "./ws/install";
@@ -15,10 +16,11 @@ async function main() {
   authSecret();
   await database();
   await seedFirstUsers(c);
+  await startProducers(c);
 
   const { server, upgrades, url } = await startHttpServer({ dev });
   installWebSocketEndpoint(upgrades);
-  installGracefulShutdown(server, { timeoutMs: c.SHUTDOWN_TIMEOUT_MS, cleanups: [closeDatabase] });
+  installGracefulShutdown(server, { timeoutMs: c.SHUTDOWN_TIMEOUT_MS, cleanups: [stopProducers, closeDatabase] });
   log().info({ url, dev }, `Switchback ready on ${url}`);
 }
 
