@@ -15,7 +15,7 @@ export default defineConfig({
     // Two cores: two files at a time. Integration files start PGlite (~5 s) or a whole server.
     maxWorkers: 2,
     testTimeout: 30_000,
-    hookTimeout: 90_000,
+    hookTimeout: 120_000,
     teardownTimeout: 30_000,
     // Keep test output readable: the app logs JSON lines at info by default.
     env: { LOG_LEVEL: "silent" },

@@ -93,8 +93,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
 
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`server not ready within ${opts.readyTimeoutMs ?? 60_000} ms\n${describeOutput(logs, stderr)}`)),
-      opts.readyTimeoutMs ?? 60_000,
+      () => reject(new Error(`server not ready within ${opts.readyTimeoutMs ?? 90_000} ms\n${describeOutput(logs, stderr)}`)),
+      opts.readyTimeoutMs ?? 90_000,
     );
     readline.createInterface({ input: child.stdout! }).on("line", (line) => {
       let entry: LogLine;
