@@ -104,13 +104,14 @@ describe.each(DRIVERS)("backtests on %s", (driver) => {
 
   it("runs at most maxConcurrent at once and marks runs a restart interrupted as failed", async () => {
     const user = await newUser();
-    const runner = new BacktestRunner({ hub: hub(), durationMs: 300, maxConcurrent: 1 });
+    const runner = new BacktestRunner({ hub: hub(), durationMs: 5_000, maxConcurrent: 1 });
     const params = { days: 2, barMinutes: 15, initialCapital: 10_000 };
     const a = await createBacktest({ userId: user.id, strategy: "mean_reversion", symbol: "AAPL", params });
     const b = await createBacktest({ userId: user.id, strategy: "mean_reversion", symbol: "AAPL", params });
     runner.enqueue(a);
     runner.enqueue(b);
-    await new Promise((r) => setTimeout(r, 100));
+    // However slow the machine: once the first runs, the second still waits its turn.
+    for (let i = 0; i < 100 && (await getBacktest(a.id))!.status !== "running"; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await getBacktest(a.id))!.status).toBe("running");
     expect((await getBacktest(b.id))!.status).toBe("pending");
     // A "restart": the runner goes away mid-run, a new one recovers.
