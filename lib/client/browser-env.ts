@@ -27,6 +27,7 @@ export function browserEnv(timings: RealtimeTimings): LadderEnv {
           return new PollingTransport(ENDPOINTS.polling, settings.pollingIntervalMs, timings, {
             fetch: (...args) => window.fetch(...args),
             hidden: () => document.visibilityState === "hidden",
+            settingsPath: "/api/v1/me/settings",
           });
       }
     },

@@ -22,6 +22,8 @@ interface BatchResponse {
 export interface PollingDeps {
   fetch: typeof fetch;
   hidden: () => boolean;
+  /** Polled instead of the batch while no topic is open, so settings changes still arrive. */
+  settingsPath: string;
 }
 
 function retryAfterMs(res: Response): number | undefined {
@@ -82,8 +84,37 @@ export class PollingTransport implements Transport {
     this.timer = setTimeout(() => void this.tick(), this.schedule.nextDelay(this.topics.keys(), Date.now()));
   }
 
+  private async request(url: string, headers: Record<string, string>): Promise<Response | undefined> {
+    const controller = new AbortController();
+    this.inFlight = controller;
+    const started = performance.now();
+    try {
+      const res = await this.deps.fetch(url, { headers, credentials: "same-origin", cache: "no-store", signal: controller.signal });
+      if (!this.ended) this.events!.latency(performance.now() - started);
+      return this.ended ? undefined : res;
+    } catch {
+      this.fail({ kind: "failed", reason: "The server could not be reached" });
+      return undefined;
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+
+  /** Nothing to poll: just follow the user's settings at the base interval. */
+  private async pollSettings(): Promise<void> {
+    const res = await this.request(this.deps.settingsPath, { Accept: "application/json" });
+    if (!res) return;
+    if (!res.ok) return this.fail(this.endForStatus(res));
+    const body = (await res.json().catch(() => undefined)) as RealtimeSettingsPayload | undefined;
+    const settings = body && { mode: body.mode, pollingIntervalMs: body.pollingIntervalMs };
+    if (!this.readyOnce) this.markReady(settings);
+    else if (settings) this.events!.settings(settings);
+    this.plan();
+  }
+
   private async tick(): Promise<void> {
     if (this.ended) return;
+    if (this.topics.size === 0) return this.pollSettings();
     const due = this.schedule.due(this.topics.keys(), Date.now());
     if (due.length === 0) return this.plan();
     const url = topicsUrl(this.path, due, sinceToken(this.topics, due));
@@ -92,19 +123,8 @@ export class PollingTransport implements Transport {
     const etag = this.etags.get(etagKey);
     if (etag) headers["If-None-Match"] = etag;
 
-    const controller = new AbortController();
-    this.inFlight = controller;
-    const started = performance.now();
-    let res: Response;
-    try {
-      res = await this.deps.fetch(url, { headers, credentials: "same-origin", cache: "no-store", signal: controller.signal });
-    } catch {
-      return this.fail({ kind: "failed", reason: "The server could not be reached" });
-    } finally {
-      this.inFlight = undefined;
-    }
-    if (this.ended) return;
-    this.events!.latency(performance.now() - started);
+    const res = await this.request(url, headers);
+    if (!res) return;
 
     const changed = new Set<string>();
     if (res.status === 200) {

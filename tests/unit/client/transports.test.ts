@@ -186,7 +186,7 @@ describe("PollingTransport", () => {
     });
     const r = recorder();
     const topics = new Map<string, any>([["monitoring", undefined], ["strategies", undefined]]);
-    const t = new PollingTransport("/api/v1/realtime/batch", 5_000, DEFAULT_TIMINGS, { fetch: fetchFn as unknown as typeof fetch, hidden: () => false });
+    const t = new PollingTransport("/api/v1/realtime/batch", 5_000, DEFAULT_TIMINGS, { fetch: fetchFn as unknown as typeof fetch, hidden: () => false, settingsPath: "/s" });
     t.open(topics, r.events);
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(1);
@@ -202,12 +202,29 @@ describe("PollingTransport", () => {
     t.close();
   });
 
+  it("with no topic open, follows the user's settings instead of polling the batch", async () => {
+    const urls: string[] = [];
+    const fetchFn = async (url: string) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ mode: "polling", pollingIntervalMs: 5_000, locked: false }), { status: 200 });
+    };
+    const r = recorder();
+    const t = new PollingTransport("/b", 5_000, DEFAULT_TIMINGS, { fetch: fetchFn as unknown as typeof fetch, hidden: () => false, settingsPath: "/s" });
+    t.open(new Map(), r.events);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(r.log).toEqual([["ready", { settings: { mode: "polling", pollingIntervalMs: 5_000 } }]]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(urls).toEqual(["/s", "/s"]);
+    t.close();
+  });
+
   it("reports 401 as unauthenticated and 429 with its Retry-After", async () => {
     for (const [status, expected] of [[401, { kind: "unauthenticated" }], [429, { kind: "server_busy", retryAfterMs: 7_000 }]] as const) {
       const r = recorder();
       const t = new PollingTransport("/b", 5_000, DEFAULT_TIMINGS, {
         fetch: (async () => new Response("{}", { status, headers: { "Retry-After": "7" } })) as unknown as typeof fetch,
         hidden: () => false,
+        settingsPath: "/s",
       });
       t.open(new Map([["signals", undefined]]), r.events);
       await vi.advanceTimersByTimeAsync(0);
