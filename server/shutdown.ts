@@ -24,8 +24,12 @@ export function installGracefulShutdown(
 
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     beginShutdown();
+    // Keep-alive sockets go idle as in-flight requests and ended streams finish: close each
+    // as soon as it does, rather than waiting for its keep-alive timeout.
     server.closeIdleConnections();
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
     await closed;
+    clearInterval(reaper);
     for (const cleanup of opts.cleanups) {
       await cleanup().catch((err: unknown) => log().error({ err }, "cleanup failed"));
     }

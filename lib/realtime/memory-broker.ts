@@ -14,11 +14,12 @@ interface TopicLog {
 export const newEpoch = () => crypto.randomBytes(6).toString("base64url");
 
 /**
- * History in this process's memory: a restart loses it, so each topic gets a fresh epoch and
- * clients learn (recovered: false) that a gap may exist.
+ * History in this process's memory: a restart loses it, so the process gets a fresh epoch
+ * (one for all its topics) and clients learn (recovered: false) that a gap may exist.
  */
 export class MemoryBroker implements Broker {
   readonly name = "memory" as const;
+  readonly epoch = newEpoch();
   private readonly logs = new Map<string, TopicLog>();
   private readonly listeners = new Set<BrokerListener>();
 
@@ -47,7 +48,8 @@ export class MemoryBroker implements Broker {
   }
 
   async read(key: string, kind: TopicKind, since: Cursor | undefined, recentLimit: number): Promise<ResumeResult> {
-    const log = this.log(key);
+    // Reading never creates a log: readers cannot make memory grow by asking for new names.
+    const log = this.logs.get(key) ?? { epoch: this.epoch, seq: 0, messages: [], head: 0 };
     if (kind === "stream") this.trim(log);
     const held = log.messages.slice(log.head);
     const base = { epoch: log.epoch, seq: log.seq };
@@ -73,7 +75,7 @@ export class MemoryBroker implements Broker {
   private log(key: string): TopicLog {
     let log = this.logs.get(key);
     if (!log) {
-      log = { epoch: newEpoch(), seq: 0, messages: [], head: 0 };
+      log = { epoch: this.epoch, seq: 0, messages: [], head: 0 };
       this.logs.set(key, log);
     }
     return log;

@@ -67,6 +67,18 @@ describe("MemoryBroker", () => {
     expect(behindByOne.messages.map((m) => m.seq)).toEqual([2]);
   });
 
+  it("does not keep anything for topics that are only read", async () => {
+    const b = new MemoryBroker();
+    const r = await b.read("never.published", "stream", undefined, 10);
+    expect(r).toMatchObject({ epoch: b.epoch, seq: 0, recovered: false, messages: [] });
+    expect((b as unknown as { logs: Map<string, unknown> }).logs.size).toBe(0);
+    // A cursor taken before the first publish still resumes without a gap.
+    await b.publish([req("never.published", "first")]);
+    const again = await b.read("never.published", "stream", { epoch: r.epoch, seq: 0 }, 10);
+    expect(again).toMatchObject({ recovered: true });
+    expect(again.messages.map((m) => m.data)).toEqual(["first"]);
+  });
+
   it("gives listeners the envelope and its JSON once", async () => {
     const b = new MemoryBroker();
     const seen: string[] = [];
