@@ -12,7 +12,12 @@ async function main() {
   const c = config();
   const dev = c.NODE_ENV !== "production";
   // next-auth builds its redirect URLs from the request's host unless NEXTAUTH_URL pins one.
-  if (!c.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+  if (!c.NEXTAUTH_URL) {
+    // An empty NEXTAUTH_URL counts as unset here, but next-auth reads the variable itself and
+    // an empty one makes its client module throw while rendering the sign-in page (a 500).
+    delete process.env.NEXTAUTH_URL;
+    process.env.AUTH_TRUST_HOST ??= "true";
+  }
   authSecret();
   await database();
   await seedFirstUsers(c);

@@ -174,7 +174,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("the custom server's lifecycle", () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer();
+    // An empty variable counts as unset; NEXTAUTH_URL= once broke the sign-in page (a 500).
+    server = await startServer({ env: { NEXTAUTH_URL: "" } });
+  });
+
+  it("treats an empty NEXTAUTH_URL as unset", async () => {
+    const res = await fetch(`${server.url}/signin`);
+    expect(res.status).toBe(200);
+    expect((await signIn(server.url, DEMO.email, DEMO.password)).jar.has(SESSION_COOKIE)).toBe(true);
   });
   afterAll(async () => {
     await server?.dispose();
