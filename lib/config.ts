@@ -32,7 +32,7 @@ const envSchema = z.object({
   WS_MAX_FRAME_BYTES: z.coerce.number().int().min(256).default(16 * 1024),
   WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(20),
   WS_INBOUND_RATE: z.coerce.number().positive().default(20),
-  WS_INBOUND_BURST: z.coerce.number().positive().default(60),
+  WS_INBOUND_BURST: z.coerce.number().positive().default(150),
   WS_SEND_BUFFER_BYTES: z.coerce.number().int().min(16 * 1024).default(1024 * 1024),
   WS_PERMESSAGE_DEFLATE: z.stringbool().default(false),
   WS_DEFLATE_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(1024),
