@@ -5,6 +5,7 @@ import { authSecret } from "../lib/auth/secret";
 import { log } from "../lib/log";
 import { startProducers, stopProducers } from "../lib/producers";
 import { startHttpServer } from "./http-server";
+import { startOpsSampler } from "./ops";
 import { installGracefulShutdown } from "./shutdown";
 import { installWebSocketEndpoint } from "./ws/install";
 
@@ -22,10 +23,11 @@ async function main() {
   await database();
   await seedFirstUsers(c);
   await startProducers(c);
+  const ops = startOpsSampler();
 
   const { server, upgrades, url } = await startHttpServer({ dev });
   installWebSocketEndpoint(upgrades);
-  installGracefulShutdown(server, { timeoutMs: c.SHUTDOWN_TIMEOUT_MS, cleanups: [stopProducers, closeDatabase] });
+  installGracefulShutdown(server, { timeoutMs: c.SHUTDOWN_TIMEOUT_MS, cleanups: [() => ops.stop(), stopProducers, closeDatabase] });
   log().info({ url, dev }, `Switchback ready on ${url}`);
 }
 

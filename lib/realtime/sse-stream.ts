@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { encodeCursorToken, type CursorMap } from "./cursor-token";
 import type { Envelope } from "./envelope";
 import type { ControlMessage, Hub, Subscription } from "./hub";
+import { liveConnections } from "./live-connections";
 import type { RealtimeSettingsPayload, ServerMessage } from "./protocol";
 import { sseComment, sseEvent, sseMessage, sseRetry } from "./sse-format";
 import type { TopicRefusal } from "./topic-request";
@@ -91,6 +92,7 @@ export class SseStream {
       new ByteLengthQueuingStrategy({ highWaterMark: opts.maxBufferBytes }),
     );
     this.opts.hub.metrics.connections.inc({ transport: "sse" });
+    this.cleanups.push(liveConnections().openSse(opts.userId));
     this.listen(opts.signal, () => this.close("client_gone"));
     this.listen(opts.shutdown, () => this.close("shutdown"));
     this.cleanups.push(opts.hub.onUserControl(opts.userId, (m) => this.onControl(m)));

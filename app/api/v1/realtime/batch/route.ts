@@ -3,6 +3,7 @@ import { getRealtimeSettings } from "@/lib/db/queries";
 import { jsonWithEtag, ifNoneMatchHits, notModified } from "@/lib/http/etag";
 import { jsonError } from "@/lib/http/errors";
 import { hub } from "@/lib/realtime/instance";
+import { liveConnections } from "@/lib/realtime/live-connections";
 import { readBatch } from "@/lib/realtime/polling";
 import { authorizeTopics, parseTopicRequest, refusalSummary } from "@/lib/realtime/topic-request";
 
@@ -25,6 +26,8 @@ export async function GET(req: Request): Promise<Response> {
     const { code, message } = refusalSummary(topics.refused);
     return jsonError(code, message);
   }
+  // A read with a cursor is a polling transport at work (a page's first read has none).
+  if (Object.keys(parsed.request.since).length > 0) liveConnections().polled(principal.userId);
   const { mode, pollingIntervalMs } = await getRealtimeSettings(principal.userId);
   const batch = await readBatch(h, topics, parsed.request.since, { mode, pollingIntervalMs });
   if (batch.caughtUp && ifNoneMatchHits(req.headers, batch.etag)) return notModified(batch.etag);
