@@ -1,16 +1,18 @@
 import type { Metadata } from "next";
-import { Settings } from "lucide-react";
-import { SectionPending } from "../../../_components/section-pending";
+import { requirePageUser } from "@/lib/auth/session";
+import { getRealtimeSettings } from "@/lib/db/queries";
+import { PageHeader } from "../../../_components/ui/page-header";
+import { RealtimeSettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "Realtime settings" };
 
-export default async function Page() {
+export default async function RealtimeSettingsPage() {
+  const user = await requirePageUser("/settings/realtime");
+  const settings = await getRealtimeSettings(user.id);
   return (
-    <SectionPending
-      title="Realtime settings"
-      description="Choose how live data reaches your browser."
-      icon={Settings}
-      pending="The mode and polling-interval controls appear here; your current settings are shown on the dashboard."
-    />
+    <>
+      <PageHeader title="Realtime settings" description="Choose how live data reaches your browser." />
+      <RealtimeSettingsForm initial={settings} />
+    </>
   );
 }
