@@ -7,6 +7,7 @@ import {
   LayoutDashboard,
   type LucideIcon,
   Radio,
+  ScrollText,
   Settings,
   ShieldCheck,
   Users,
@@ -45,6 +46,7 @@ export const NAV: NavGroup[] = [
     items: [
       { href: "/admin/users", label: "Users", icon: Users },
       { href: "/admin/realtime", label: "Realtime", icon: Radio },
+      { href: "/admin/audit", label: "Audit log", icon: ScrollText },
     ],
   },
 ];

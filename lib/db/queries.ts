@@ -1,4 +1,4 @@
-import { count, desc, eq } from "drizzle-orm";
+import { count, desc, eq, ilike, or, type SQL } from "drizzle-orm";
 import { db } from "./drizzle";
 import {
   POLLING_INTERVAL_DEFAULT_MS,
@@ -6,6 +6,7 @@ import {
   type Role,
   type User,
   type UserSettings,
+  auditLog,
   userSettings,
   users,
 } from "./schema";
@@ -38,8 +39,11 @@ export interface NewUser {
   role: Role;
 }
 
-/** Creates a user with default realtime settings, in one transaction. */
-export async function createUser(input: NewUser): Promise<User> {
+/**
+ * Creates a user with default realtime settings, in one transaction; with `actorId` (an admin
+ * adding someone) the same transaction writes the audit row.
+ */
+export async function createUser(input: NewUser, opts: { actorId?: string } = {}): Promise<User> {
   return (await db()).transaction(async (tx) => {
     const [user] = await tx
       .insert(users)
@@ -47,6 +51,10 @@ export async function createUser(input: NewUser): Promise<User> {
       .returning();
     if (!user) throw new Error("insert returned no row");
     await tx.insert(userSettings).values({ userId: user.id });
+    if (opts.actorId) {
+      const after = { email: user.email, name: user.name, role: user.role, disabled: user.disabled };
+      await tx.insert(auditLog).values({ actorId: opts.actorId, action: "user.create", targetType: "user", targetId: user.id, after });
+    }
     return user;
   });
 }
@@ -72,12 +80,27 @@ export interface UserWithSettings extends Omit<User, "passwordHash"> {
   settings: RealtimeSettings;
 }
 
+export interface UserListOptions {
+  /** Part of the email or the name, any case. */
+  query?: string;
+  limit?: number;
+  offset?: number;
+}
+
+function matching(query: string | undefined): SQL | undefined {
+  const q = query?.trim();
+  if (!q) return undefined;
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return or(ilike(users.email, pattern), ilike(users.name, pattern));
+}
+
 /** Users for the admin console, newest first, without password hashes. */
-export async function listUsersWithSettings(limit = 50, offset = 0): Promise<UserWithSettings[]> {
+export async function listUsersWithSettings({ query, limit = 50, offset = 0 }: UserListOptions = {}): Promise<UserWithSettings[]> {
   const rows = await (await db())
     .select({ user: users, settings: userSettings })
     .from(users)
     .leftJoin(userSettings, eq(userSettings.userId, users.id))
+    .where(matching(query))
     .orderBy(desc(users.createdAt), users.email)
     .limit(limit)
     .offset(offset);
@@ -85,4 +108,10 @@ export async function listUsersWithSettings(limit = 50, offset = 0): Promise<Use
     ...user,
     settings: toRealtimeSettings(settings),
   }));
+}
+
+/** How many users listUsersWithSettings would page through for `query`. */
+export async function countUsersMatching(query?: string): Promise<number> {
+  const [row] = await (await db()).select({ n: count() }).from(users).where(matching(query));
+  return row?.n ?? 0;
 }

@@ -4,19 +4,27 @@ import { POLLING_INTERVAL_MAX_MS, POLLING_INTERVAL_MIN_MS, REALTIME_MODES } from
 import { writeRealtimeSettings } from "../db/settings";
 import { hub } from "../realtime/instance";
 
+const settingsFields = {
+  mode: z.enum(REALTIME_MODES, { error: `mode must be one of ${REALTIME_MODES.join(", ")}` }).optional(),
+  pollingIntervalMs: z
+    .number({ error: "pollingIntervalMs must be a number of milliseconds" })
+    .int("pollingIntervalMs must be a whole number of milliseconds")
+    .min(POLLING_INTERVAL_MIN_MS, `pollingIntervalMs must be at least ${POLLING_INTERVAL_MIN_MS} (3 s)`)
+    .max(POLLING_INTERVAL_MAX_MS, `pollingIntervalMs must be at most ${POLLING_INTERVAL_MAX_MS} (30 s)`)
+    .optional(),
+};
+
 /** A user's own change: either field, nothing else. */
 export const settingsUpdateSchema = z
-  .object({
-    mode: z.enum(REALTIME_MODES, { error: `mode must be one of ${REALTIME_MODES.join(", ")}` }).optional(),
-    pollingIntervalMs: z
-      .number({ error: "pollingIntervalMs must be a number of milliseconds" })
-      .int()
-      .min(POLLING_INTERVAL_MIN_MS, `pollingIntervalMs must be at least ${POLLING_INTERVAL_MIN_MS} (3 s)`)
-      .max(POLLING_INTERVAL_MAX_MS, `pollingIntervalMs must be at most ${POLLING_INTERVAL_MAX_MS} (30 s)`)
-      .optional(),
-  })
+  .object(settingsFields)
   .strict()
   .refine((v) => v.mode !== undefined || v.pollingIntervalMs !== undefined, "Send mode, pollingIntervalMs or both");
+
+/** An admin's change to a user's settings: also the lock. */
+export const adminSettingsUpdateSchema = z
+  .object({ ...settingsFields, locked: z.boolean({ error: "locked must be true or false" }).optional() })
+  .strict()
+  .refine((v) => v.mode !== undefined || v.pollingIntervalMs !== undefined || v.locked !== undefined, "Send mode, pollingIntervalMs, locked or several");
 
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
