@@ -25,6 +25,9 @@ const envSchema = z.object({
   // Realtime hub: stream history kept for resume, and what a subscriber without a cursor gets.
   REALTIME_HISTORY_MAX: z.coerce.number().int().min(1).default(1_000),
   REALTIME_HISTORY_MAX_AGE_MS: z.coerce.number().int().min(1_000).default(10 * 60_000),
+  // Fan-out across instances: memory (one instance) unless REDIS_URL is set.
+  REDIS_URL: z.string().url().optional(),
+  REDIS_PREFIX: z.string().default("switchback:"),
   REALTIME_RECENT_LIMIT: z.coerce.number().int().min(0).default(100),
   // WebSocket endpoint (PROTOCOL.md limits).
   WS_HEARTBEAT_MS: z.coerce.number().int().min(1_000).default(25_000),

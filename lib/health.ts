@@ -1,4 +1,5 @@
 import { pingDatabase } from "./db/drizzle";
+import { hub } from "./realtime/instance";
 
 export type HealthStatus = "healthy" | "degraded" | "unhealthy";
 
@@ -27,7 +28,9 @@ const RANK: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy:
 
 /** Runs every dependency check; the overall status is the worst of them. */
 export async function checkHealth(): Promise<HealthReport> {
-  const checks: Record<string, HealthCheck> = { database: await timed(pingDatabase) };
+  const broker = hub().broker;
+  const [database, fanout] = await Promise.all([timed(pingDatabase), timed(() => broker.health())]);
+  const checks: Record<string, HealthCheck> = { database, [`broker_${broker.name}`]: fanout };
   const status = Object.values(checks).reduce<HealthStatus>((worst, c) => (RANK[c.status] > RANK[worst] ? c.status : worst), "healthy");
   return { status, checks };
 }

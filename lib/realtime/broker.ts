@@ -38,5 +38,7 @@ export interface Broker {
    */
   read(key: string, kind: TopicKind, since: Cursor | undefined, recentLimit: number): Promise<ResumeResult>;
   onMessage(listener: BrokerListener): () => void;
+  /** Rejects when the store behind the broker cannot be reached. */
+  health(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { config } from "../config";
-import { MemoryBroker } from "./memory-broker";
+import { createBroker } from "./broker-factory";
 import { Hub } from "./hub";
 import { RealtimeMetrics } from "./metrics";
 import { TopicRegistry, type OwnerLookup } from "./topics";
@@ -23,8 +23,7 @@ function createHub(): Hub {
     return undefined;
   };
   const c = config();
-  const broker = new MemoryBroker({ maxCount: c.REALTIME_HISTORY_MAX, maxAgeMs: c.REALTIME_HISTORY_MAX_AGE_MS });
-  return new Hub(broker, new TopicRegistry(owners), new RealtimeMetrics(), { recentLimit: c.REALTIME_RECENT_LIMIT });
+  return new Hub(createBroker(c), new TopicRegistry(owners), new RealtimeMetrics(), { recentLimit: c.REALTIME_RECENT_LIMIT });
 }
 
 /** Lets a feature (backtests) say who owns its owner-read topics. */

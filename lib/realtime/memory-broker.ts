@@ -68,6 +68,8 @@ export class MemoryBroker implements Broker {
     return () => this.listeners.delete(listener);
   }
 
+  async health(): Promise<void> {}
+
   async close(): Promise<void> {
     this.listeners.clear();
   }

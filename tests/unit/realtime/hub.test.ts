@@ -40,6 +40,7 @@ describe("Hub", () => {
       publish: (r) => inner.publish(r),
       onMessage: (l) => inner.onMessage(l),
       close: () => inner.close(),
+      health: () => inner.health(),
       read: async (...args) => {
         const snapshot = await inner.read(...args);
         await publishDuringRead?.();
