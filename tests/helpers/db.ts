@@ -77,9 +77,12 @@ export async function createTestDatabase(driver: DriverName): Promise<TestDataba
           databaseUrl: pg.url,
           dataDir,
           dispose: async () => {
-            await database.close();
-            await pg.drop();
-            tmp.remove();
+            try {
+              await database.close();
+            } finally {
+              await pg.drop();
+              tmp.remove();
+            }
           },
         };
       } catch (err) {
@@ -95,8 +98,11 @@ export async function createTestDatabase(driver: DriverName): Promise<TestDataba
       pgliteDir,
       dataDir,
       dispose: async () => {
-        await database.close();
-        tmp.remove();
+        try {
+          await database.close();
+        } finally {
+          tmp.remove();
+        }
       },
     };
   } catch (err) {
