@@ -20,6 +20,8 @@ const envSchema = z.object({
   DEMO_EMAIL: z.string().email().default("demo@switchback.local"),
   DEMO_PASSWORD: z.string().min(8).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
+  // Behind a reverse proxy that sets X-Forwarded-For, trust it for client addresses.
+  TRUST_PROXY: z.stringbool().default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   // Realtime hub: stream history kept for resume, and what a subscriber without a cursor gets.

@@ -27,6 +27,9 @@ export async function startHttpServer(opts: { dev: boolean }): Promise<RunningSe
       res.end(JSON.stringify({ error: { code: "unavailable", message: "Starting up." } }));
       return;
     }
+    // Only a trusted proxy may say who the client is; otherwise a client could pick its own
+    // address and dodge per-address limits (sign-in throttling).
+    if (!c.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
     handle(req, res).catch((err: unknown) => {
       log().error({ err }, "request failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -10,7 +10,8 @@ const SESSION_COOKIE = "next-auth.session-token";
 describe.each(DRIVERS)("the custom server (production build) on %s", (driver) => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ driver });
+    // As if behind a reverse proxy that sets X-Forwarded-For (TRUST_PROXY).
+    server = await startServer({ driver, env: { TRUST_PROXY: "true" } });
   });
   afterAll(async () => {
     await server?.dispose();
@@ -185,6 +186,12 @@ describe("the custom server's lifecycle", () => {
   });
   afterAll(async () => {
     await server?.dispose();
+  });
+
+  it("without TRUST_PROXY, ignores a client's own X-Forwarded-For", async () => {
+    await signIn(server.url, "nobody@example.com", "guess", { headers: { "x-forwarded-for": "203.0.113.99" } });
+    const failures = server.logs.filter((l) => l.msg === "sign-in failed");
+    expect(failures.at(-1)?.address).toBe("127.0.0.1");
   });
 
   it("refuses to open the same embedded database from a second process", async () => {
