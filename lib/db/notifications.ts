@@ -92,14 +92,14 @@ export async function markNotificationRead(userId: string, id: number): Promise<
   return true;
 }
 
-/** Marks all of the user's unread notifications read; returns how many changed. */
-export async function markAllNotificationsRead(userId: string): Promise<number> {
+/** Marks all of the user's unread notifications read; returns the ids that changed. */
+export async function markAllNotificationsRead(userId: string): Promise<number[]> {
   const rows = await (await db())
     .update(notifications)
     .set({ readAt: new Date() })
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
     .returning({ id: notifications.id });
-  return rows.length;
+  return rows.map((r) => r.id);
 }
 
 /**

@@ -181,7 +181,7 @@ export class BacktestRunner {
 
     try {
       await updateBacktest(row.id, { status: "running", startedAt: new Date(started) });
-      const result = await simulate(row, params, { enterStep, advance });
+      const result = await simulateBacktest(row, params, { enterStep, advance });
       await enterStep(4);
       await updateBacktest(row.id, { status: "completed", progress: 100, step: null, result, finishedAt: new Date() });
       progress = 100;
@@ -196,7 +196,7 @@ export class BacktestRunner {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (!(err instanceof Interrupted) && !(err instanceof RangeError)) log().error({ err, backtest: row.id }, "backtest failed");
-      await updateBacktest(row.id, { status: "failed", error: message, step: null, finishedAt: new Date() }).catch(() => {});
+      await updateBacktest(row.id, { status: "failed", error: message, finishedAt: new Date() }).catch(() => {});
       await this.announce(row.id, row.userId, this.labelOf(row), "failed", message, { ...snapshot(), status: "failed" });
     }
   }
@@ -214,15 +214,17 @@ export class BacktestRunner {
   }
 }
 
-interface Pacing {
+export interface Pacing {
   enterStep(i: number): Promise<void>;
   advance(fraction: number): Promise<void>;
 }
 
 const CHUNKS = 20;
+/** Histories with real-market daily ranges and a slow pull to the start price. */
+const BACKTEST_WALK = { volatilityScale: 0.35, reversionHalfLifeSec: 30 * 86_400 };
 
 /** Steps 0–3: the history, the warm-up, the trading and the statistics. */
-async function simulate(row: BacktestRow, params: BacktestParams, pace: Pacing): Promise<BacktestResult> {
+export async function simulateBacktest(row: Pick<BacktestRow, "id" | "strategy" | "symbol" | "createdAt">, params: BacktestParams, pace: Pacing): Promise<BacktestResult> {
   const barMs = params.barMinutes * 60_000;
   const bars = Math.floor((params.days * 1440) / params.barMinutes);
   const substeps = Math.min(params.barMinutes, 15);
@@ -231,7 +233,7 @@ async function simulate(row: BacktestRow, params: BacktestParams, pace: Pacing):
   // 0. A history of the symbol at this bar size, from its own seeded walk.
   await pace.enterStep(0);
   const seed = params.seed ?? hashString(row.id);
-  const walk = new SymbolWalk(profileFor(row.symbol), new Random(seed));
+  const walk = new SymbolWalk(profileFor(row.symbol), new Random(seed), BACKTEST_WALK);
   const series = new CandleSeries(row.symbol, barMs, { smaPeriod: 20, emaPeriod: 50 }, bars + 1);
   const start = Math.floor((row.createdAt.getTime() - params.days * 86_400_000) / barMs) * barMs;
   const dtMs = barMs / substeps;

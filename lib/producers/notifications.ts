@@ -36,8 +36,8 @@ export async function notifyAll(input: NewNotification): Promise<number> {
   return rows.length;
 }
 
-/** Tells a user's other tabs that notifications were read, so their unread counts follow. */
-export async function publishRead(userId: string, ids: number[] | "all"): Promise<number> {
+/** Tells a user's other tabs which notifications were read, so their lists and counts follow. */
+export async function publishRead(userId: string, ids: number[]): Promise<number> {
   const unreadCount = await countUnread(userId);
   const event: NotificationEvent = { kind: "read", ids, unreadCount };
   await hub().publishOne("notifications", event, userId);

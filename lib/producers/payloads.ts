@@ -147,6 +147,8 @@ export interface StrategyView {
   name: string;
   kind: StrategyKind;
   symbol: string;
+  /** The quote currency its prices and P&L are in (null when unknown). */
+  currency: string | null;
   status: StrategyStatus;
   params: Record<string, number>;
   position: { quantity: number; avgPrice: number | null };
@@ -164,7 +166,8 @@ export interface StrategyView {
 export interface StrategiesSnapshot {
   ts: number;
   strategies: StrategyView[];
-  totals: { running: number; paused: number; stopped: number; pnl: number };
+  /** Counts only: P&L is in each strategy's own currency and is not summed across them. */
+  totals: { running: number; paused: number; stopped: number; inProfit: number };
 }
 
 export interface BacktestResult {
@@ -237,4 +240,4 @@ export interface NotificationView {
 /** `notifications` (stream, the caller's own): something was created, or something was read. */
 export type NotificationEvent =
   | { kind: "created"; notification: NotificationView; unreadCount: number }
-  | { kind: "read"; ids: number[] | "all"; unreadCount: number };
+  | { kind: "read"; ids: number[]; unreadCount: number };

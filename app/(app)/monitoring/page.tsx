@@ -1,16 +1,18 @@
 import type { Metadata } from "next";
-import { Cpu } from "lucide-react";
-import { SectionPending } from "../../_components/section-pending";
+import { requirePageUser } from "@/lib/auth/session";
+import { config } from "@/lib/config";
+import { monitoringHistory } from "@/lib/producers/monitoring";
+import { PageHeader } from "../../_components/ui/page-header";
+import { MonitoringView } from "./monitoring-view";
 
 export const metadata: Metadata = { title: "Monitoring" };
 
 export default async function Page() {
+  await requirePageUser("/monitoring");
   return (
-    <SectionPending
-      title="Monitoring"
-      description="CPU, memory, event-loop lag and message rates of the running service."
-      icon={Cpu}
-      pending="Live charts of this service's CPU, memory and throughput appear here once the monitoring producer runs."
-    />
+    <>
+      <PageHeader title="Monitoring" description="CPU, memory, event-loop lag, connections and message rates of this server, live." />
+      <MonitoringView initialHistory={monitoringHistory()} intervalMs={config().MONITORING_INTERVAL_MS} />
+    </>
   );
 }

@@ -1,16 +1,21 @@
 import type { Metadata } from "next";
-import { Zap } from "lucide-react";
-import { SectionPending } from "../../_components/section-pending";
+import { requirePageUser } from "@/lib/auth/session";
+import { config } from "@/lib/config";
+import { listRecentSignals } from "@/lib/db/signals";
+import { defaultStrategies } from "@/lib/producers/strategies/engine";
+import { PageHeader } from "../../_components/ui/page-header";
+import { SignalsView } from "./signals-view";
 
 export const metadata: Metadata = { title: "Signals" };
 
 export default async function Page() {
+  await requirePageUser("/signals");
+  const symbols = config().marketSymbols;
+  const strategies = defaultStrategies(symbols).map(({ id, name }) => ({ id, name }));
   return (
-    <SectionPending
-      title="Signals"
-      description="Trading signals as strategies emit them."
-      icon={Zap}
-      pending="A live table of trading signals appears here once strategies emit them."
-    />
+    <>
+      <PageHeader title="Signals" description="Every trade signal the strategies emit, stored in Postgres, appearing here as it happens." />
+      <SignalsView initial={await listRecentSignals(100)} symbols={symbols} strategies={strategies} />
+    </>
   );
 }

@@ -1,16 +1,23 @@
 import type { Metadata } from "next";
-import { Gauge } from "lucide-react";
-import { SectionPending } from "../../_components/section-pending";
+import { requirePageUser } from "@/lib/auth/session";
+import { PageHeader } from "../../_components/ui/page-header";
+import { StrategiesView } from "./strategies-view";
 
 export const metadata: Metadata = { title: "Strategies" };
 
 export default async function Page() {
+  const user = await requirePageUser("/strategies");
   return (
-    <SectionPending
-      title="Strategies"
-      description="Running strategies with their state, position and P&L."
-      icon={Gauge}
-      pending="Strategy cards with live state, position and P&L appear here once the strategy engine runs."
-    />
+    <>
+      <PageHeader
+        title="Strategies"
+        description={
+          user.role === "admin"
+            ? "Strategies trading the simulated market: state, position and P&L, live. You can start, pause and stop them."
+            : "Strategies trading the simulated market: state, position and P&L, live."
+        }
+      />
+      <StrategiesView isAdmin={user.role === "admin"} />
+    </>
   );
 }

@@ -47,9 +47,21 @@ export function roundTo(value: number, step: number): number {
   return Number((Math.round(value / step) * step).toFixed(d));
 }
 
-/** Mean reversion of the log price towards its start: a half-life of about six hours. */
-const REVERSION_PER_SEC = Math.LN2 / (6 * 3600);
 const JUMP_PER_SEC = 1 / 1800;
+
+export interface WalkOptions {
+  /**
+   * How fast the log price reverts to its start. The live market uses six hours, so a server
+   * that runs for weeks keeps its prices near their profiles; a backtest uses weeks.
+   */
+  reversionHalfLifeSec?: number;
+  /**
+   * Multiplies the profile's volatility. The live profiles move a little faster than real
+   * markets so a minute chart has something to show; backtests use about a third (real daily
+   * ranges).
+   */
+  volatilityScale?: number;
+}
 
 /**
  * One symbol's price: a geometric random walk (log-normal steps) with slowly reverting level,
@@ -63,10 +75,16 @@ export class SymbolWalk {
   private regime = 1;
   price: number;
 
+  private readonly reversionPerSec: number;
+  private readonly volatility: number;
+
   constructor(
     readonly profile: SymbolProfile,
     private readonly rng: Random,
+    opts: WalkOptions = {},
   ) {
+    this.reversionPerSec = Math.LN2 / (opts.reversionHalfLifeSec ?? 6 * 3600);
+    this.volatility = profile.volatility * (opts.volatilityScale ?? 1);
     this.anchor = Math.log(profile.price);
     this.logPrice = this.anchor;
     this.price = roundTo(profile.price, profile.tickSize);
@@ -77,9 +95,9 @@ export class SymbolWalk {
     const p = this.profile;
     const dt = Math.max(dtSec, 1e-3);
     this.regime = Math.min(4, Math.max(0.3, this.regime + 0.02 * (1 - this.regime) * dt + 0.05 * Math.sqrt(this.regime * dt) * this.rng.normal()));
-    const sigma = p.volatility * Math.sqrt(this.regime);
+    const sigma = this.volatility * Math.sqrt(this.regime);
     const z = this.rng.normal();
-    let ret = -REVERSION_PER_SEC * (this.logPrice - this.anchor) * dt - 0.5 * sigma * sigma * dt + sigma * Math.sqrt(dt) * z;
+    let ret = -this.reversionPerSec * (this.logPrice - this.anchor) * dt - 0.5 * sigma * sigma * dt + sigma * Math.sqrt(dt) * z;
     if (this.rng.next() < JUMP_PER_SEC * dt) ret += 8 * sigma * this.rng.normal();
     this.logPrice += ret;
     this.price = Math.max(p.tickSize, roundTo(Math.exp(this.logPrice), p.tickSize));

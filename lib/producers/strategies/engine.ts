@@ -85,6 +85,7 @@ class LiveStrategy {
       name: this.def.name,
       kind: this.def.kind,
       symbol: this.def.symbol,
+      currency: profileFor(this.def.symbol).currency,
       status: this.status,
       params: this.params,
       position: { quantity: this.book.quantity, avgPrice: this.book.avgPrice },
@@ -160,8 +161,8 @@ export class StrategyEngine {
   snapshot(): StrategiesSnapshot {
     const strategies = [...this.strategies.values()].map((s) => s.view());
     const count = (status: StrategyStatus) => strategies.filter((s) => s.status === status).length;
-    const pnl = Math.round(strategies.reduce((sum, s) => sum + s.pnl.total, 0) * 100) / 100;
-    return { ts: Date.now(), strategies, totals: { running: count("running"), paused: count("paused"), stopped: count("stopped"), pnl } };
+    const inProfit = strategies.filter((s) => s.pnl.total > 0).length;
+    return { ts: Date.now(), strategies, totals: { running: count("running"), paused: count("paused"), stopped: count("stopped"), inProfit } };
   }
 
   /** An admin's start / pause / stop: stored, audited, applied and published at once. */

@@ -4,7 +4,7 @@ import { publishRead } from "@/lib/producers/notifications";
 
 /** POST /api/v1/notifications/read-all — marks all of the caller's notifications read. */
 export const POST = withUser(async (_req, _ctx: unknown, user) => {
-  const updated = await markAllNotificationsRead(user.id);
-  const unreadCount = await publishRead(user.id, "all");
-  return Response.json({ updated, unreadCount });
+  const ids = await markAllNotificationsRead(user.id);
+  const unreadCount = await publishRead(user.id, ids);
+  return Response.json({ updated: ids.length, unreadCount });
 });
