@@ -1,3 +1,4 @@
+import os from "node:os";
 import { checkHealth } from "../lib/health";
 import { every, type Loop } from "../lib/producers/loop";
 import { clientEvents } from "../lib/realtime/client-events";
@@ -18,6 +19,7 @@ export function startOpsSampler(): Loop {
     live: liveConnections(),
     clientEvents: clientEvents().events,
     health: checkHealth,
+    instance: `${os.hostname()}#${process.pid}`,
     intervalMs: OPS_SAMPLE_MS,
     keep: OPS_KEEP_SAMPLES,
   });

@@ -9,7 +9,9 @@ import type { TransportName } from "./metrics";
  * layer (connections and users by transport, rates from counter deltas, delivery latency
  * quantiles from the histogram's bucket deltas, slow consumers, WebSocket opens and refusals),
  * kept for `keep` samples and published whole on the admin-only state topic `admin.realtime`,
- * so the page is live through useTopic and a newcomer gets the series at once.
+ * so the page is live through useTopic and a newcomer gets the series at once. The figures
+ * are this process's; with several instances on one broker each publishes its own in turn,
+ * named by `instance`, and the page tells them apart.
  */
 export const OPS_TOPIC = "admin.realtime";
 
@@ -36,6 +38,8 @@ export interface OpsSample {
 }
 
 export interface OpsState {
+  /** Which server process: with a shared broker (Redis) every instance publishes its own figures here. */
+  instance: string;
   at: number;
   intervalMs: number;
   latest: OpsSample;
@@ -63,6 +67,7 @@ export interface OpsSamplerDeps {
   live: LiveConnections;
   clientEvents: ClientEvents;
   health: () => Promise<HealthReport>;
+  instance: string;
   intervalMs: number;
   keep: number;
   now?: () => number;
@@ -169,6 +174,7 @@ export class OpsSampler {
     const failed = this.deps.clientEvents.websocketFailuresSince(windowStart);
     const attempts = opened + refused + failed;
     return {
+      instance: this.deps.instance,
       at: latest.t,
       intervalMs: this.deps.intervalMs,
       latest,

@@ -100,6 +100,7 @@ describe("OpsSampler", () => {
       live,
       clientEvents: events,
       health: async () => ({ status: "healthy", checks: {} }),
+      instance: "test#1",
       intervalMs: 5_000,
       keep: 3,
       now: () => now,
@@ -116,6 +117,7 @@ describe("OpsSampler", () => {
     events.record({ kind: "fallback", from: "websocket", to: "sse", reason: "blocked" });
     const state = (await sampler.tick()) as OpsState;
 
+    expect(state.instance).toBe("test#1");
     expect(state.latest.connections).toEqual({ websocket: 2, sse: 1, polling: 1 });
     expect(state.latest.users).toEqual({ total: 2, websocket: 1, sse: 1, polling: 1 });
     expect(state.latest.messagesOutPerSec.websocket).toBe(10);
