@@ -19,6 +19,8 @@ export interface ConnectionLimits {
   /** Consecutive rate-limited messages after which the connection is closed with 4429. */
   abuseLimit: number;
   sendBufferBytes: number;
+  /** false: one frame per message, no `batch` frames (bench/ws-fanout.ts compares); default true. */
+  batching?: boolean;
 }
 
 export interface ConnectionDeps {
@@ -97,7 +99,7 @@ export class Connection {
     const latency = metrics.deliveryLatency.labels({ transport: "websocket" });
     this.queue = new OutboundQueue(
       { get bufferedAmount() { return ws.bufferedAmount; }, send: (frame, done) => ws.send(frame, { binary: false }, done) },
-      { budgetBytes: limits.sendBufferBytes },
+      { budgetBytes: limits.sendBufferBytes, batching: limits.batching },
       {
         written: (messages) => {
           const now = Date.now();

@@ -37,6 +37,12 @@ export interface OutboundOptions {
   hardLimitBytes?: number;
   /** Runs a flush after the current tick (default setImmediate); injectable for tests. */
   schedule?: (fn: () => void) => void;
+  /**
+   * false: every message is its own frame, handed to the socket at once (one write per client
+   * per message), with the same budget, coalescing of state topics aside. Only for comparing in
+   * bench/ws-fanout.ts; the default, true, groups what waits into one `batch` frame.
+   */
+  batching?: boolean;
 }
 
 const BATCH_OPEN = Buffer.from('{"type":"batch","messages":[');
@@ -74,6 +80,7 @@ export class OutboundQueue {
   private readonly maxBatchBytes: number;
   private readonly hardLimitBytes: number;
   private readonly schedule: (fn: () => void) => void;
+  private readonly batching: boolean;
 
   constructor(
     private readonly socket: OutboundSocket,
@@ -83,6 +90,7 @@ export class OutboundQueue {
     this.maxBatchBytes = opts.maxBatchBytes ?? Math.max(16 * 1024, Math.floor(opts.budgetBytes / 4));
     this.hardLimitBytes = opts.hardLimitBytes ?? opts.budgetBytes * 2;
     this.schedule = opts.schedule ?? ((fn) => void setImmediate(fn));
+    this.batching = opts.batching ?? true;
   }
 
   /** Bytes waiting in this queue (not yet given to the socket). */
@@ -185,9 +193,9 @@ export class OutboundQueue {
     });
   }
 
-  /** Writes at once when idle, else queues and schedules a flush; true when it was queued. */
+  /** Writes at once when idle (always, without batching), else queues and schedules a flush; true when it was queued. */
   private push(message: QueuedMessage): boolean {
-    if (this.idle()) {
+    if (!this.batching || this.idle()) {
       this.write([message]);
       return false;
     }

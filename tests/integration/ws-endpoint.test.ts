@@ -175,6 +175,22 @@ describe("WebSocket endpoint: delivery", () => {
     expect(c.seqs("ext.burst")).toEqual(range(1, 200));
   });
 
+  it("with batching: false, sends one frame per message (the benchmark's comparison)", async () => {
+    const h2 = await startWsHarness({ batching: false });
+    try {
+      const c = track(await h2.connectAs("alice"));
+      await c.subscribe("ext.unbatched");
+      const before = c.frames.length;
+      await h2.hub.publish(range(1, 200).map((k) => ({ topic: "ext.unbatched", data: { k } })));
+      await c.waitForSeq("ext.unbatched", 200);
+      const types = c.frames.slice(before).map((f) => (JSON.parse(f) as { type: string }).type);
+      expect(types).toEqual(Array(200).fill("data"));
+      expect(c.seqs("ext.unbatched")).toEqual(range(1, 200));
+    } finally {
+      await h2.close();
+    }
+  });
+
   it("re-subscribing replaces the subscription (no double delivery); unsubscribe stops it", async () => {
     const c = track(await h.connectAs("alice"));
     await c.subscribe("ext.resub");

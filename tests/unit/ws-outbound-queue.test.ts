@@ -50,7 +50,7 @@ function manualSchedule() {
 const data = (topic: string, seq: number, pad = 0) => Buffer.from(JSON.stringify({ type: "data", topic, epoch: "e", seq, ts: 1, data: "x".repeat(pad) }));
 const control = (o: object) => Buffer.from(JSON.stringify(o));
 
-function setup(opts: { budgetBytes?: number; maxBatchBytes?: number; hardLimitBytes?: number } = {}) {
+function setup(opts: { budgetBytes?: number; maxBatchBytes?: number; hardLimitBytes?: number; batching?: boolean } = {}) {
   const socket = new FakeSocket();
   const sched = manualSchedule();
   const events = { coalesced: 0, resynced: [] as string[], overflow: 0, failed: [] as string[], written: [] as QueuedMessage[][] };
@@ -230,5 +230,34 @@ describe("OutboundQueue", () => {
     expect((socket.parsed[1] as { messages: unknown[] }).messages).toHaveLength(2);
     queue.sendData("a", "stream", data("a", 3), 1);
     expect(socket.frames).toHaveLength(2);
+  });
+
+  describe("with batching: false (the benchmark's comparison)", () => {
+    it("writes every message as its own frame at once, even while writes are pending", () => {
+      const { socket, queue, sched, events } = setup({ batching: false });
+      for (let seq = 1; seq <= 10; seq++) queue.sendData("signals", "stream", data("signals", seq), 1);
+      queue.sendControl(control({ type: "pong", id: "p" }));
+      expect(socket.frames).toHaveLength(11);
+      expect(socket.parsed.map((f) => f.seq ?? f.type)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "pong"]);
+      expect(queue.queuedCount).toBe(0);
+      expect(sched.size).toBe(0);
+      expect(events.written.map((w) => w.length)).toEqual(Array(11).fill(1));
+      socket.drain();
+      sched.run();
+      expect(socket.frames).toHaveLength(11);
+    });
+
+    it("still bounds a peer that does not read: resync past the budget", () => {
+      const budget = 16 * 1024;
+      const { socket, queue, events } = setup({ budgetBytes: budget, batching: false });
+      let maxUsed = 0;
+      for (let seq = 1; seq <= 2_000; seq++) {
+        queue.sendData("market.X", "stream", data("market.X", seq, 200), 1);
+        maxUsed = Math.max(maxUsed, socket.bufferedAmount + queue.queuedBytes);
+      }
+      expect(maxUsed).toBeLessThanOrEqual(budget + 1024);
+      expect(events.resynced).toEqual(["market.X"]);
+      expect(socket.parsed.at(-1)).toEqual({ type: "resync", topic: "market.X", reason: "slow_consumer" });
+    });
   });
 });
