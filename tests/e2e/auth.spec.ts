@@ -1,18 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
-
-const DEMO = { email: "demo@switchback.local", password: "switchback-demo", name: "Demo Trader" };
-const ADMIN = { email: "admin@switchback.local", password: "switchback-admin", name: "Admin" };
-
-async function signInThroughThePage(page: Page, email: string, password: string) {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { expect, test } from "@playwright/test";
+import { ADMIN, DEMO, fillSignIn, signIn } from "./support/session";
 
 test("signing in through the real page shows the dashboard with the user's name", async ({ page }) => {
-  await page.goto("/signin");
-  await signInThroughThePage(page, DEMO.email, DEMO.password);
-  await page.waitForURL("**/dashboard");
+  await signIn(page, DEMO);
   await expect(page.getByTestId("current-user")).toHaveText(DEMO.name);
   await expect(page.getByRole("heading", { name: /Good to see you, Demo/ })).toBeVisible();
   // A user does not see the admin section in the navigation.
@@ -21,7 +11,7 @@ test("signing in through the real page shows the dashboard with the user's name"
 
 test("a wrong password shows a clear message and no session", async ({ page }) => {
   await page.goto("/signin");
-  await signInThroughThePage(page, DEMO.email, "not-the-password");
+  await fillSignIn(page, DEMO.email, "not-the-password");
   await expect(page.locator("form").getByRole("alert")).toHaveText("Incorrect email or password.");
   await expect(page).toHaveURL(/\/signin/);
   const session = await page.request.get("/api/auth/session");
@@ -29,9 +19,7 @@ test("a wrong password shows a clear message and no session", async ({ page }) =
 });
 
 test("a user cannot open an admin page: 403 and a clear page", async ({ page }) => {
-  await page.goto("/signin");
-  await signInThroughThePage(page, DEMO.email, DEMO.password);
-  await page.waitForURL("**/dashboard");
+  await signIn(page, DEMO);
   const response = await page.goto("/admin/users");
   expect(response?.status()).toBe(403);
   await expect(page.getByText("You don't have access to this page")).toBeVisible();
@@ -39,9 +27,7 @@ test("a user cannot open an admin page: 403 and a clear page", async ({ page }) 
 });
 
 test("an admin opens the users page", async ({ page }) => {
-  await page.goto("/signin");
-  await signInThroughThePage(page, ADMIN.email, ADMIN.password);
-  await page.waitForURL("**/dashboard");
+  await signIn(page, ADMIN);
   const response = await page.goto("/admin/users");
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
@@ -51,7 +37,7 @@ test("an admin opens the users page", async ({ page }) => {
 test("a signed-out visit lands on the sign-in page and comes back after signing in", async ({ page }) => {
   await page.goto("/monitoring");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fmonitoring$/);
-  await signInThroughThePage(page, DEMO.email, DEMO.password);
+  await fillSignIn(page, DEMO.email, DEMO.password);
   await page.waitForURL("**/monitoring");
   await expect(page.getByTestId("current-user")).toHaveText(DEMO.name);
 });
@@ -61,7 +47,7 @@ test.describe("on a phone", () => {
 
   test("the dashboard renders with a menu button that opens the navigation", async ({ page }) => {
     await page.goto("/signin");
-    await signInThroughThePage(page, DEMO.email, DEMO.password);
+    await fillSignIn(page, DEMO.email, DEMO.password);
     await page.waitForURL("**/dashboard");
     const menu = page.getByRole("button", { name: "Open navigation" });
     await expect(menu).toBeVisible();

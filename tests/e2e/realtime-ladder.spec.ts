@@ -49,35 +49,27 @@ test.describe("transport ladder", () => {
     expect(sockets.some((u) => u.endsWith("/api/v1/ws"))).toBe(true);
   });
 
-  test("(b) behind a proxy that drops WebSocket upgrades: settles on SSE", async ({ browser }) => {
-    const proxy = await startProxy("drops-upgrades", APP);
-    proxies.push(proxy);
-    const context = await browser.newContext({ baseURL: proxy.url });
-    const page = await context.newPage();
-    await signIn(page, ADMIN);
-    await watchTopic(page, "ext.e2e_b");
-    await expectLive(page, "sse");
-    await expect(indicator(page)).toHaveText(/Live · SSE/);
-    await publish(page.request, "ext.e2e_b", 1, 20);
-    await expectSeqs(page, 20);
-    await indicator(page).click();
-    await expect(page.getByTestId("details-fallback")).toContainText(/WebSocket/);
-    await context.close();
-  });
-
-  test("(c) behind a proxy that also buffers responses: settles on polling", async ({ browser }) => {
-    const proxy = await startProxy("buffers-and-drops-upgrades", APP);
-    proxies.push(proxy);
-    const context = await browser.newContext({ baseURL: proxy.url });
-    const page = await context.newPage();
-    await signIn(page, ADMIN);
-    await watchTopic(page, "ext.e2e_c");
-    await expectLive(page, "polling", 60_000);
-    await expect(indicator(page)).toHaveText(/Polling · every 5 s/);
-    await publish(page.request, "ext.e2e_c", 1, 20);
-    await expectSeqs(page, 20);
-    await context.close();
-  });
+  for (const [label, kind, transport, shown] of [
+    ["(b) behind a proxy that drops WebSocket upgrades: settles on SSE", "drops-upgrades", "sse", /Live · SSE/],
+    ["(c) behind a proxy that also buffers responses: settles on polling", "buffers-and-drops-upgrades", "polling", /Polling · every 5 s/],
+  ] as const) {
+    test(label, async ({ browser }) => {
+      const topic = `ext.e2e_${transport}`;
+      const proxy = await startProxy(kind, APP);
+      proxies.push(proxy);
+      const context = await browser.newContext({ baseURL: proxy.url });
+      const page = await context.newPage();
+      await signIn(page, ADMIN);
+      await watchTopic(page, topic);
+      await expectLive(page, transport, 60_000);
+      await expect(indicator(page)).toHaveText(shown);
+      await publish(page.request, topic, 1, 20);
+      await expectSeqs(page, 20);
+      await indicator(page).click();
+      await expect(page.getByTestId("details-fallback")).toContainText(/WebSocket|stream|proxy/);
+      await context.close();
+    });
+  }
 
   for (const start of ["drops-upgrades", "buffers-and-drops-upgrades"] as const) {
     test(`(d) the path is repaired (${start}) and Retry WebSocket moves up with no gap and no duplicate`, async ({ browser }) => {
