@@ -75,14 +75,18 @@ export function watchPageLifecycle(wake: (why: string) => void): () => void {
   const onPageShow = (e: PageTransitionEvent) => e.persisted && wake("page restored");
   const onResume = () => wake("page resumed");
   const onOnline = () => wake("network back");
+  // A live link may not notice the network is gone for minutes: check it now.
+  const onOffline = () => wake("network lost");
   document.addEventListener("visibilitychange", onVisible);
   window.addEventListener("pageshow", onPageShow);
   document.addEventListener("resume", onResume);
   window.addEventListener("online", onOnline);
+  window.addEventListener("offline", onOffline);
   return () => {
     document.removeEventListener("visibilitychange", onVisible);
     window.removeEventListener("pageshow", onPageShow);
     document.removeEventListener("resume", onResume);
     window.removeEventListener("online", onOnline);
+    window.removeEventListener("offline", onOffline);
   };
 }

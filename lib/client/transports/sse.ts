@@ -17,10 +17,11 @@ export class SseTransport implements Transport {
   /** Errors since the last event: the stream failing twice in a row means it doesn't work here. */
   private errorsInARow = 0;
   private firstEventTimer?: ReturnType<typeof setTimeout>;
+  private lastHeardAt = 0;
 
   constructor(
     private readonly path: string,
-    private readonly timings: Pick<RealtimeTimings, "sseFirstEventTimeoutMs" | "sseFailuresBeforeFallback">,
+    private readonly timings: Pick<RealtimeTimings, "sseFirstEventTimeoutMs" | "sseFailuresBeforeFallback" | "sseStaleAfterMs">,
     private readonly Source: typeof EventSource = EventSource,
   ) {}
 
@@ -37,10 +38,12 @@ export class SseTransport implements Transport {
   }
 
   check(): void {
-    // A stream the browser gave up on (or a frozen page's dead socket) is replaced now.
-    if (this.source && this.source.readyState !== this.Source.OPEN) {
-      this.fail("The event stream was closed", true);
-    }
+    if (this.ended || !this.source) return;
+    // A stream the browser gave up on is replaced now.
+    if (this.source.readyState === this.Source.CLOSED) return this.fail("The event stream was closed", true);
+    // Heartbeats are comments, invisible here; after a long silence (a frozen or sleeping
+    // page) the socket may be dead while still "open": reopen, resuming from the cursors.
+    if (Date.now() - this.lastHeardAt > this.timings.sseStaleAfterMs) this.connect();
   }
 
   close(): void {
@@ -89,6 +92,7 @@ export class SseTransport implements Transport {
 
   /** Any event proves the stream flows. */
   private heard(): void {
+    this.lastHeardAt = Date.now();
     this.errorsInARow = 0;
     clearTimeout(this.firstEventTimer);
     if (!this.readyOnce) {

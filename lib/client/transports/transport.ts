@@ -65,6 +65,8 @@ export interface RealtimeTimings {
   stableAfterMs: number;
   sseFirstEventTimeoutMs: number;
   sseFailuresBeforeFallback: number;
+  /** On wake, an SSE stream silent this long is reopened (its heartbeats are invisible). */
+  sseStaleAfterMs: number;
   probeIntervalMs: number;
   probeMaxIntervalMs: number;
   rememberRungMs: number;
@@ -83,6 +85,7 @@ export const DEFAULT_TIMINGS: RealtimeTimings = {
   stableAfterMs: 10_000,
   sseFirstEventTimeoutMs: 5_000,
   sseFailuresBeforeFallback: 2,
+  sseStaleAfterMs: 45_000,
   probeIntervalMs: 60_000,
   probeMaxIntervalMs: 10 * 60_000,
   rememberRungMs: 24 * 3600_000,

@@ -155,6 +155,23 @@ describe("SseTransport", () => {
   });
 });
 
+describe("SseTransport on wake", () => {
+  it("reopens a stream that has been silent too long, resuming from the cursors", () => {
+    const r = recorder();
+    const t = new SseTransport("/api/v1/sse", DEFAULT_TIMINGS, FakeEventSource as unknown as typeof EventSource);
+    t.open(new Map([["signals", { epoch: "e", seq: 3 }]]), r.events);
+    const first = FakeEventSource.last;
+    first.emit("welcome", { type: "welcome", connectionId: "c", heartbeatMs: 15_000, serverTime: 0, settings: { mode: "auto", pollingIntervalMs: 5000 } });
+    t.check();
+    expect(FakeEventSource.last).toBe(first);
+    vi.advanceTimersByTime(46_000);
+    t.check();
+    expect(FakeEventSource.last).not.toBe(first);
+    expect(first.readyState).toBe(2);
+    expect(r.log.some(([k]) => k === "end")).toBe(false);
+  });
+});
+
 describe("PollingSchedule", () => {
   const s = () => new PollingSchedule(5_000, DEFAULT_TIMINGS);
   it("polls monitoring and strategies every 5 s, signals 10 s, capacity 30 s at the default interval", () => {
