@@ -4,6 +4,7 @@ import * as Popover from "@radix-ui/react-popover";
 import { useQuery } from "@tanstack/react-query";
 import { Bell } from "lucide-react";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import type { NotificationView } from "@/lib/producers/payloads";
@@ -18,6 +19,7 @@ import { markRead, useNotifications } from "./use-notifications";
 export function NotificationBell({ initialUnread, renderedAt }: { initialUnread: number; renderedAt: number }) {
   const { topic, unreadCount } = useNotifications(initialUnread, renderedAt);
   const [open, setOpen] = useState(false);
+  const router = useRouter();
   const recent = useQuery({
     queryKey: ["notifications", "recent"],
     enabled: open,
@@ -32,7 +34,7 @@ export function NotificationBell({ initialUnread, renderedAt }: { initialUnread:
       const n = e.data.notification;
       toasted.current.add(n.id);
       const show = n.priority === "high" ? toast.error : toast;
-      show(n.title, { description: n.body || undefined, action: n.link ? { label: "Open", onClick: () => window.location.assign(n.link!) } : undefined });
+      show(n.title, { description: n.body || undefined, action: n.link ? { label: "Open", onClick: () => router.push(n.link!) } : undefined });
     }
     // The open popover follows the feed too (only when the feed moves, not on every render).
     if (open) void recent.refetch();
