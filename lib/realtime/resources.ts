@@ -1,8 +1,6 @@
 import { withCaller } from "../auth/request-auth";
-import { config } from "../config";
 import { conditionalJson, weakEtag } from "../http/etag";
 import { jsonError } from "../http/errors";
-import type { Envelope } from "./envelope";
 import type { Hub } from "./hub";
 import { hub } from "./instance";
 import type { ResolvedTopic } from "./topics";
@@ -36,39 +34,4 @@ export function stateTopicRoute(name: string) {
     const resource = await readStateResource(h, decision.topic);
     return conditionalJson(req, weakEtag(resource.topic, resource.epoch, resource.seq), () => resource);
   });
-}
-
-export interface StreamPage {
-  topic: string;
-  epoch: string;
-  /** The topic's newest seq. */
-  seq: number;
-  /** False when messages after `last_id` are no longer held: a gap the caller cannot fill. */
-  recovered: boolean;
-  messages: Envelope[];
-  /** The seq of the last message returned: the next `last_id` (0 after an epoch change). */
-  lastId: number;
-  hasMore: boolean;
-}
-
-/**
- * A page of a stream topic's retained history after `lastId` (a seq of the current epoch). A
- * `lastId` beyond the topic's seq (an earlier epoch) is read as "from the oldest held".
- */
-export async function readStreamPage(h: Hub, topic: ResolvedTopic, lastId: number, limit: number): Promise<StreamPage> {
-  const { epoch, seq } = await h.read(topic, undefined);
-  const from = lastId <= seq ? lastId : 0;
-  // All that is held, not only the recent slice a subscriber without a cursor gets.
-  const held = await h.broker.read(topic.key, topic.kind, { epoch, seq: from }, config().REALTIME_HISTORY_MAX);
-  const after = held.messages.filter((m) => m.seq > from);
-  const messages = after.slice(0, limit);
-  return {
-    topic: topic.name,
-    epoch: held.epoch,
-    seq: held.seq,
-    recovered: held.recovered && held.epoch === epoch && from === lastId,
-    messages,
-    lastId: messages.at(-1)?.seq ?? from,
-    hasMore: after.length > limit,
-  };
 }

@@ -32,7 +32,9 @@ export const TOPIC_RULES: TopicRule[] = [
   { pattern: /^system_status$/, kind: "state", read: "everyone", externalPublish: true, description: "service status" },
   { pattern: /^strategies$/, kind: "state", read: "everyone", externalPublish: false, description: "strategy states" },
   { pattern: /^capacity$/, kind: "state", read: "everyone", externalPublish: false, description: "connection headroom" },
-  { pattern: /^signals$/, kind: "stream", read: "everyone", externalPublish: true, description: "trading signals" },
+  // Signals are records in Postgres (ids for GET /api/v1/signals?last_id=): only the strategy
+  // engine, which stores them first, publishes them.
+  { pattern: /^signals$/, kind: "stream", read: "everyone", externalPublish: false, description: "trading signals" },
   { pattern: /^market\.([A-Za-z0-9][A-Za-z0-9_.-]{0,31})$/, kind: "stream", read: "everyone", externalPublish: true, description: "ticks" },
   { pattern: /^chart\.([A-Za-z0-9][A-Za-z0-9_.-]{0,31})$/, kind: "stream", read: "everyone", externalPublish: true, description: "candles" },
   { pattern: /^backtest\.([A-Za-z0-9_-]{1,64})$/, kind: "stream", read: "owner", externalPublish: false, description: "backtest progress" },

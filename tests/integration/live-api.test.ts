@@ -33,7 +33,7 @@ describe("live data API", () => {
     server = await startServer({
       env: {
         PRODUCERS: "market,chart,strategies,backtests,notifications",
-        MARKET_TICK_MS: "200",
+        MARKET_TICK_MS: "100",
         MARKET_BACKFILL_MINUTES: "30",
         BACKTEST_DURATION_MS: "1500",
       },
@@ -134,6 +134,36 @@ describe("live data API", () => {
     expect(stopped).toMatchObject({ status: "stopped", position: { quantity: 0 } });
     await expectError(await call(admin, `/api/v1/strategies/${id}/pause`, { method: "POST" }), 409, "conflict");
     expect((await state("start")).status).toBe("running");
+  });
+
+  it("pages stored signals after last_id, ids as on the live topic, with ETag/304", async () => {
+    type Page = { signals: Array<{ id: number; symbol: string; side: string }>; lastId: number; hasMore: boolean };
+    const page = async (query: string, headers: Record<string, string> = {}) => {
+      const res = await call(demo, `/api/v1/signals?${query}`, { headers });
+      return { res, body: res.status === 200 ? ((await res.json()) as Page) : undefined };
+    };
+    // The strategies trade on the fast simulated market within seconds.
+    const deadline = Date.now() + 45_000;
+    let all: Page | undefined;
+    while (Date.now() < deadline) {
+      all = (await page("limit=1000")).body;
+      if (all && all.signals.length >= 3) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(all!.signals.length).toBeGreaterThanOrEqual(3);
+    const ids = all!.signals.map((s) => s.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+
+    const first = await page("limit=2");
+    expect(first.body!.signals.map((s) => s.id)).toEqual(ids.slice(0, 2));
+    expect(first.body).toMatchObject({ lastId: ids[1], hasMore: true });
+    const rest = await page(`last_id=${first.body!.lastId}&limit=1000`);
+    expect(rest.body!.signals.map((s) => s.id).slice(0, ids.length - 2)).toEqual(ids.slice(2));
+
+    const etag = first.res.headers.get("etag")!;
+    expect((await page("limit=2", { "if-none-match": etag })).res.status).toBe(304);
+    const caughtUp = await page(`last_id=${ids.at(-1)! + 1_000_000}`);
+    expect(caughtUp.body).toMatchObject({ signals: [], hasMore: false });
   });
 
   it("serves the market list and candles built from the live ticks", async () => {

@@ -153,26 +153,6 @@ describe("polling and the per-resource REST endpoints against the production ser
     }
   });
 
-  it("pages signals after last_id, with ETag/304", async () => {
-    const published = await publishBatch(server.url, producer, Array.from({ length: 25 }, (_, i) => ({ topic: "signals", data: { i } })));
-    const page = async (query: string, headers: Record<string, string> = {}) => {
-      const res = await get(`/api/v1/signals?${query}`, demo.auth, headers);
-      return { res, body: res.status === 200 ? ((await res.json()) as { messages: Envelope<{ i: number }>[]; lastId: number; hasMore: boolean; recovered: boolean; seq: number }) : undefined };
-    };
-    const first = await page("limit=10");
-    expect(first.body!.messages.map((m) => m.data.i)).toEqual(Array.from({ length: 10 }, (_, i) => i));
-    expect(first.body).toMatchObject({ lastId: 10, hasMore: true, recovered: true, seq: 25 });
-    const rest = await page(`last_id=${first.body!.lastId}&limit=100`);
-    expect(rest.body!.messages.map((m) => m.seq)).toEqual(Array.from({ length: 15 }, (_, i) => 11 + i));
-    expect(rest.body).toMatchObject({ lastId: 25, hasMore: false });
-    expect(rest.body!.messages.at(-1)!.epoch).toBe(published[0]!.epoch);
-
-    const etag = rest.res.headers.get("etag")!;
-    expect((await page(`last_id=10&limit=100`, { "if-none-match": etag })).res.status).toBe(304);
-    await publishOne(server.url, producer, "signals", { i: 25 });
-    expect((await page(`last_id=10&limit=100`, { "if-none-match": etag })).res.status).toBe(200);
-  });
-
   it("treats a since token from another epoch as a gap (recovered: false), on polling as on SSE", async () => {
     await publishOne(server.url, producer, "ext.epoch", { i: 0 });
     const token = encodeCursorToken({ "ext.epoch": { epoch: "old-epoch", seq: 99 } });

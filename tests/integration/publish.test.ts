@@ -85,12 +85,12 @@ describe("publishing, API keys and operations endpoints against the production s
       expect(one).toMatchObject({ topic: "ext.order", seq: 1 });
       const results = await publishBatch(server.url, producer, [
         { topic: "ext.order", data: { n: 1 } },
-        { topic: "signals", data: { n: 2 } },
+        { topic: "ext.other", data: { n: 2 } },
         { topic: "ext.order", data: { n: 3 } },
       ]);
       expect(results.map((r) => [r.topic, r.seq])).toEqual([
         ["ext.order", 2],
-        ["signals", 1],
+        ["ext.other", 1],
         ["ext.order", 3],
       ]);
       expect(results[0]!.epoch).toBe(one.epoch);

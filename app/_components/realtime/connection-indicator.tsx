@@ -46,7 +46,7 @@ export function ConnectionIndicator() {
           data-testid="connection-indicator"
           data-state={status.state}
           data-transport={status.transport ?? ""}
-          className="inline-flex h-8 items-center gap-2 rounded-full border border-line bg-panel px-3 text-xs font-medium hover:bg-panel-raised"
+          className="inline-flex h-8 shrink-0 items-center gap-2 whitespace-nowrap rounded-full border border-line bg-panel px-3 text-xs font-medium hover:bg-panel-raised"
           aria-label={`Realtime connection: ${label}. Show details`}
         >
           <span className={cn("size-2 rounded-full", DOT[tone], status.state === "live" && "animate-pulse")} aria-hidden />

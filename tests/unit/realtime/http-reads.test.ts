@@ -5,7 +5,7 @@ import { Hub } from "@/lib/realtime/hub";
 import { MemoryBroker } from "@/lib/realtime/memory-broker";
 import { RealtimeMetrics } from "@/lib/realtime/metrics";
 import { readBatch } from "@/lib/realtime/polling";
-import { readStateResource, readStreamPage } from "@/lib/realtime/resources";
+import { readStateResource } from "@/lib/realtime/resources";
 import { TopicRegistry, type ResolvedTopic } from "@/lib/realtime/topics";
 import { ifNoneMatchHits, weakEtag } from "@/lib/http/etag";
 
@@ -81,24 +81,6 @@ describe("the REST resources", () => {
     await hub.publishOne("monitoring", { cpu: 1 });
     await hub.publishOne("monitoring", { cpu: 2 });
     expect(await readStateResource(hub, monitoring)).toMatchObject({ seq: 2, ts: expect.any(Number), data: { cpu: 2 } });
-  });
-
-  it("pages a stream from last_id through all that is held, and says when the start is gone", async () => {
-    const { hub, topic } = setup({ maxCount: 10, maxAgeMs: 600_000 });
-    const signals = await topic("signals");
-    for (let i = 1; i <= 25; i++) await hub.publishOne("signals", { i });
-    const fromStart = await readStreamPage(hub, signals, 0, 4);
-    expect(fromStart).toMatchObject({ recovered: false, seq: 25, lastId: 19, hasMore: true });
-    expect(fromStart.messages.map((m) => m.seq)).toEqual([16, 17, 18, 19]);
-    const next = await readStreamPage(hub, signals, 19, 100);
-    expect(next).toMatchObject({ recovered: true, lastId: 25, hasMore: false });
-    expect(next.messages.map((m) => m.seq)).toEqual([20, 21, 22, 23, 24, 25]);
-    const caughtUp = await readStreamPage(hub, signals, 25, 100);
-    expect(caughtUp).toMatchObject({ recovered: true, lastId: 25, messages: [] });
-    // A last_id from an earlier epoch (beyond this one's seq) restarts from the oldest held.
-    const foreign = await readStreamPage(hub, signals, 900, 100);
-    expect(foreign).toMatchObject({ recovered: false, lastId: 25 });
-    expect(foreign.messages).toHaveLength(10);
   });
 });
 

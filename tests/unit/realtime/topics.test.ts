@@ -31,9 +31,11 @@ describe("TopicRegistry", () => {
   });
 
   it("lets API keys publish to external topics but read nothing", async () => {
-    expect(reg.authorizePublish("signals", apiKey)).toMatchObject({ ok: true });
+    expect(reg.authorizePublish("ext.orders", apiKey)).toMatchObject({ ok: true });
+    expect(reg.authorizePublish("market.AAPL", apiKey)).toMatchObject({ ok: true });
     expect(reg.authorizePublish("monitoring", apiKey)).toMatchObject({ ok: false, code: "forbidden" });
-    expect(reg.authorizePublish("signals", user)).toMatchObject({ ok: false, code: "forbidden" });
+    expect(reg.authorizePublish("signals", apiKey)).toMatchObject({ ok: false, code: "forbidden" });
+    expect(reg.authorizePublish("ext.orders", user)).toMatchObject({ ok: false, code: "forbidden" });
     expect(await reg.authorizeRead("signals", apiKey)).toMatchObject({ ok: false, code: "forbidden" });
   });
 });

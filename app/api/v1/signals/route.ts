@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { withCaller } from "@/lib/auth/request-auth";
+import { listSignalsAfter } from "@/lib/db/signals";
 import { conditionalJson, weakEtag } from "@/lib/http/etag";
 import { describeZodError, jsonError } from "@/lib/http/errors";
-import { hub } from "@/lib/realtime/instance";
-import { readStreamPage } from "@/lib/realtime/resources";
 
 const querySchema = z.object({
   last_id: z.coerce.number().int().min(0).default(0),
@@ -11,17 +10,19 @@ const querySchema = z.object({
 });
 
 /**
- * GET /api/v1/signals?last_id=&limit= — signals after `last_id` (a seq), oldest first, from the
- * hub's retained history for now (a later issue keeps signals in Postgres).
+ * GET /api/v1/signals?last_id=&limit= — stored signals with an id above `last_id`, oldest
+ * first: how a client fills a gap the live link could not recover (PROTOCOL.md). The `id` of
+ * each signal is the one its live `signals` message carries.
  */
-export const GET = withCaller("reader", async (req, _ctx: unknown, caller) => {
+export const GET = withCaller("reader", async (req, _ctx: unknown) => {
   const url = new URL(req.url);
   const query = querySchema.safeParse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== "")));
   if (!query.success) return jsonError("bad_request", describeZodError(query.error));
-  const h = hub();
-  const decision = await h.topics.authorizeRead("signals", caller.principal);
-  if (!decision.ok) return jsonError(decision.code, decision.message);
   const { last_id, limit } = query.data;
-  const page = await readStreamPage(h, decision.topic, last_id, limit);
-  return conditionalJson(req, weakEtag(page.topic, page.epoch, page.seq, last_id, limit, page.messages.length), () => page);
+  // One more than asked tells whether another page follows.
+  const rows = await listSignalsAfter(last_id, limit + 1);
+  const signals = rows.slice(0, limit);
+  const lastId = signals.at(-1)?.id ?? last_id;
+  const page = { signals, lastId, hasMore: rows.length > limit };
+  return conditionalJson(req, weakEtag("signals", last_id, limit, lastId, signals.length), () => page);
 });
