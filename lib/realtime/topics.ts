@@ -39,8 +39,6 @@ export const TOPIC_RULES: TopicRule[] = [
   { pattern: /^chart\.([A-Za-z0-9][A-Za-z0-9_.-]{0,31})$/, kind: "stream", read: "everyone", externalPublish: true, description: "candles" },
   { pattern: /^backtest\.([A-Za-z0-9_-]{1,64})$/, kind: "stream", read: "owner", externalPublish: false, description: "backtest progress" },
   { pattern: /^notifications$/, kind: "stream", read: "owner", externalPublish: false, description: "the caller's notifications" },
-  // Admin announcements to every user: POST /api/v1/realtime/broadcast, not the publish API.
-  { pattern: /^broadcast$/, kind: "stream", read: "everyone", externalPublish: false, description: "admin announcements" },
   { pattern: /^admin\.[a-z0-9_]+$/, kind: "state", read: "admin", externalPublish: false, description: "operations figures" },
   // Any other system may feed its own namespace: ext.<name> streams, readable by all users.
   { pattern: /^ext\.[a-z0-9_]+(?:[.-][A-Za-z0-9_]+)*$/, kind: "stream", read: "everyone", externalPublish: true, description: "external feeds" },

@@ -123,7 +123,7 @@ describe("publishing, API keys and operations endpoints against the production s
     it("refuses unknown topics (404 unknown_topic) and server-fed topics (403), publishing nothing of a refused batch", async () => {
       expect(await errorOf(await postJson(server.url, "/api/v1/publish", producer, { topic: "nope_nope", data: 1 }))).toMatchObject({ status: 404, code: "unknown_topic" });
       expect(await errorOf(await postJson(server.url, "/api/v1/publish", producer, { topic: "monitoring", data: 1 }))).toMatchObject({ status: 403, code: "forbidden" });
-      expect(await errorOf(await postJson(server.url, "/api/v1/publish", producer, { topic: "broadcast", data: 1 }))).toMatchObject({ status: 403, code: "forbidden" });
+      expect(await errorOf(await postJson(server.url, "/api/v1/publish", producer, { topic: "notifications", data: 1 }))).toMatchObject({ status: 403, code: "forbidden" });
       const before = await publishOne(server.url, producer, "ext.atomic", { n: 0 });
       const mixed = await postJson(server.url, "/api/v1/publish", producer, {
         messages: [
@@ -161,20 +161,30 @@ describe("publishing, API keys and operations endpoints against the production s
   });
 
   describe("operations", () => {
-    it("broadcasts an admin's message to every user's stream; others may not broadcast", async () => {
-      const conn = await SseConnection.open(`${server.url}/api/v1/sse?topics=broadcast`, { headers: authHeaders(demo.auth) });
+    it("broadcasts an admin's message as a notification to every user, or onto a topic; others may not broadcast", async () => {
+      const conn = await SseConnection.open(`${server.url}/api/v1/sse?topics=notifications,ext.announcements`, { headers: authHeaders(demo.auth) });
       try {
         await conn.next("subscribed");
         expect(await errorOf(await postJson(server.url, "/api/v1/realtime/broadcast", demo.auth, { message: "hi" }))).toMatchObject({ status: 403, code: "forbidden" });
         expect(await errorOf(await postJson(server.url, "/api/v1/realtime/broadcast", producer, { message: "hi" }))).toMatchObject({ status: 403, code: "forbidden" });
         expect(await errorOf(await postJson(server.url, "/api/v1/realtime/broadcast", admin.auth, { message: "" }))).toMatchObject({ status: 400 });
         expect(await errorOf(await postJson(server.url, "/api/v1/realtime/broadcast", admin.auth, { message: "x", link: "https://evil.example" }))).toMatchObject({ status: 400 });
+        expect(await errorOf(await postJson(server.url, "/api/v1/realtime/broadcast", admin.auth, { message: "x", topic: "monitoring" }))).toMatchObject({ status: 403, code: "forbidden" });
+        expect(await errorOf(await postJson(server.url, "/api/v1/realtime/broadcast", admin.auth, { message: "x", topic: "nonsense" }))).toMatchObject({ status: 404, code: "unknown_topic" });
+
         const sent = await postJson(server.url, "/api/v1/realtime/broadcast", admin.auth, { message: "Maintenance at 18:00", priority: "high", link: "/monitoring" });
         expect(sent.status).toBe(200);
-        const result = (await sent.json()) as { topic: string; seq: number };
-        expect(result).toMatchObject({ topic: "broadcast", seq: 1 });
-        const received = JSON.parse((await conn.next("data")).data) as Envelope<Record<string, unknown>>;
-        expect(received).toMatchObject({ topic: "broadcast", seq: 1, data: { message: "Maintenance at 18:00", priority: "high", link: "/monitoring", from: { name: "Admin" } } });
+        expect(await sent.json()).toMatchObject({ to: "everyone", delivered: 2 });
+        const note = JSON.parse((await conn.next("data")).data) as Envelope<{ kind: string; notification: Record<string, unknown>; unreadCount: number }>;
+        expect(note).toMatchObject({ topic: "notifications", data: { kind: "created", notification: { body: "Maintenance at 18:00", priority: "high", link: "/monitoring", read: false } } });
+        expect(note.data.unreadCount).toBeGreaterThanOrEqual(1);
+        const history = (await (await fetch(`${server.url}/api/v1/notifications?limit=5`, { headers: authHeaders(demo.auth) })).json()) as { notifications: Array<{ body: string }> };
+        expect(JSON.stringify(history)).toContain("Maintenance at 18:00");
+
+        const onTopic = await postJson(server.url, "/api/v1/realtime/broadcast", admin.auth, { message: "Desk closes early", topic: "ext.announcements" });
+        expect(await onTopic.json()).toMatchObject({ to: "topic", topic: "ext.announcements", seq: 1 });
+        const announced = JSON.parse((await conn.next("data")).data) as Envelope<Record<string, unknown>>;
+        expect(announced).toMatchObject({ topic: "ext.announcements", data: { message: "Desk closes early", from: { name: "Admin" } } });
       } finally {
         conn.close();
       }
