@@ -3,6 +3,7 @@
 import { useEffect } from "react";
 import { toast } from "sonner";
 import { useRealtimeClient } from "@/lib/client/react";
+import { reportLinkChanges } from "./report-link-changes";
 
 const HIDE_KEY = "switchback.realtime.hideFallbackToast";
 
@@ -15,7 +16,8 @@ export function FallbackToast() {
   const client = useRealtimeClient();
   useEffect(() => {
     let shown = false;
-    return client.onFallback((notice) => {
+    const stopReporting = reportLinkChanges(client);
+    const stopToast = client.onFallback((notice) => {
       if (shown || localStorage.getItem(HIDE_KEY) === "1") return;
       shown = true;
       const rung = describeRung(notice.to, client.ladder.status.settings.pollingIntervalMs);
@@ -26,6 +28,10 @@ export function FallbackToast() {
         cancel: { label: "Don't show again", onClick: () => localStorage.setItem(HIDE_KEY, "1") },
       });
     });
+    return () => {
+      stopReporting();
+      stopToast();
+    };
   }, [client]);
   return null;
 }
