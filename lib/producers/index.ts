@@ -6,6 +6,7 @@ import { hub as processHub } from "../realtime/instance";
 import { BacktestRunner, backtestsProducer, registerBacktestOwners } from "./backtests";
 import { capacityProducer } from "./capacity";
 import { chartProducer } from "./chart";
+import { Leadership } from "./leadership";
 import { every, type Loop } from "./loop";
 import { marketProducer } from "./market";
 import { monitoringProducer } from "./monitoring";
@@ -72,25 +73,54 @@ function build(c: AppConfig, hub: Hub, names: ProducerName[]): Producer[] {
   return out;
 }
 
+// The backtest runner serves its own instance's requests; every other producer feeds shared
+// topics and runs on one instance at a time: the holder of the broker's producers lease.
+const EVERY_INSTANCE: ProducerName[] = ["backtests"];
+const LEASE = { name: "producers", ttlMs: 15_000, renewMs: 5_000 };
+
+async function startAll(producers: Producer[]): Promise<void> {
+  const state = producerState();
+  for (const producer of producers) {
+    await producer.start();
+    state.running.set(producer.name, producer);
+  }
+  if (producers.length) log().info({ producers: producers.map((p) => p.name) }, "producers started");
+}
+
+async function stopAll(names: ProducerName[]): Promise<void> {
+  const state = producerState();
+  for (const producer of [...state.running.values()].reverse()) {
+    if (!names.includes(producer.name)) continue;
+    await producer.stop().catch((err: unknown) => log().error({ err, producer: producer.name }, "producer did not stop cleanly"));
+    state.running.delete(producer.name);
+  }
+}
+
+const g = globalThis as typeof globalThis & { __switchbackLeadership?: Leadership };
+
 /**
  * Starts the producers PRODUCERS names (after the database is ready). Backtest topics get
  * their owner lookup whichever run, so existing runs stay readable by their owners.
  */
 export async function startProducers(c: AppConfig = appConfig(), hub: Hub = processHub()): Promise<void> {
   registerBacktestOwners();
-  const state = producerState();
-  for (const producer of build(c, hub, parseProducerSetting(c.PRODUCERS))) {
-    await producer.start();
-    state.running.set(producer.name, producer);
-  }
-  log().info({ producers: [...state.running.keys()] }, "producers started");
+  const names = parseProducerSetting(c.PRODUCERS);
+  const local = names.filter((n) => EVERY_INSTANCE.includes(n));
+  const shared = names.filter((n) => !EVERY_INSTANCE.includes(n));
+  await startAll(build(c, hub, local));
+  if (shared.length === 0) return;
+  // Built afresh on every win: a producer is started once and stopped once.
+  g.__switchbackLeadership = new Leadership(hub.broker, {
+    ...LEASE,
+    onGain: () => startAll(build(c, hub, shared)),
+    onLose: () => stopAll(shared),
+  });
+  await g.__switchbackLeadership.start();
 }
 
-/** Stops every running producer, last started first. */
+/** Stops every running producer, last started first, and hands the lease on. */
 export async function stopProducers(): Promise<void> {
-  const state = producerState();
-  for (const producer of [...state.running.values()].reverse()) {
-    await producer.stop().catch((err: unknown) => log().error({ err, producer: producer.name }, "producer did not stop cleanly"));
-    state.running.delete(producer.name);
-  }
+  await g.__switchbackLeadership?.stop();
+  g.__switchbackLeadership = undefined;
+  await stopAll([...producerState().running.keys()]);
 }

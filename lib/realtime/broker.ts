@@ -40,5 +40,12 @@ export interface Broker {
   onMessage(listener: BrokerListener): () => void;
   /** Rejects when the store behind the broker cannot be reached. */
   health(): Promise<void>;
+  /**
+   * Takes or renews a named lease for this instance for `ttlMs`: true while this instance
+   * holds it. With several instances only one holds it at a time (who runs the producers).
+   */
+  lease(name: string, ttlMs: number): Promise<boolean>;
+  /** Gives a held lease up at once (graceful shutdown), so another instance takes over. */
+  releaseLease(name: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -70,6 +70,13 @@ export class MemoryBroker implements Broker {
 
   async health(): Promise<void> {}
 
+  /** One instance: it always holds every lease. */
+  async lease(): Promise<boolean> {
+    return true;
+  }
+
+  async releaseLease(): Promise<void> {}
+
   async close(): Promise<void> {
     this.listeners.clear();
   }

@@ -65,6 +65,22 @@ end
 return {epoch, seq, head, frames}
 `;
 
+// Takes the lease when free, renews it when ours; 1 while held.
+const LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if not holder and redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 export interface RedisBrokerOptions {
   /** Commands (and the scripts). */
   client: Redis;
@@ -85,6 +101,8 @@ export class RedisBroker implements Broker {
   /** Last seq fanned out per key, to replay what pub/sub dropped while disconnected. */
   private readonly delivered = new Map<string, Cursor>();
   private subscribed?: Promise<unknown>;
+  /** Who this instance is, as a lease holder. */
+  private readonly instanceId = newEpoch();
   private lostSubscription = false;
 
   constructor(opts: RedisBrokerOptions) {
@@ -95,6 +113,8 @@ export class RedisBroker implements Broker {
     this.limits = opts.limits ?? DEFAULT_HISTORY;
     this.client.defineCommand("sbPublish", { numberOfKeys: 2, lua: PUBLISH });
     this.client.defineCommand("sbRead", { numberOfKeys: 2, lua: READ });
+    this.client.defineCommand("sbLease", { numberOfKeys: 1, lua: LEASE });
+    this.client.defineCommand("sbRelease", { numberOfKeys: 1, lua: RELEASE });
     this.subscriber.on("message", (channel: string, message: string) => {
       if (channel === this.channel) this.receive(message);
     });
@@ -136,6 +156,21 @@ export class RedisBroker implements Broker {
       const timer = setTimeout(done, timeoutMs);
       this.client.once("ready", done);
     });
+  }
+
+  async lease(name: string, ttlMs: number): Promise<boolean> {
+    await this.connected();
+    return (await this.command("sbLease")(`${this.prefix}lease:${name}`, this.instanceId, String(ttlMs))) === 1;
+  }
+
+  async releaseLease(name: string): Promise<void> {
+    await this.command("sbRelease")(`${this.prefix}lease:${name}`, this.instanceId);
+  }
+
+  /** A script defined in the constructor (ioredis adds them as methods it cannot type). */
+  private command(name: string): (...args: unknown[]) => Promise<unknown> {
+    const fn = (this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!;
+    return fn.bind(this.client);
   }
 
   async publish(requests: PublishRequest[]): Promise<Envelope[]> {
@@ -198,12 +233,7 @@ export class RedisBroker implements Broker {
   private async readFrom(key: string, fromSeq: number) {
     await this.connected();
     const [meta, log] = this.keys(key);
-    const [epoch, seq, head, frames] = (await (this.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>).sbRead!(
-      meta,
-      log,
-      newEpoch(),
-      String(fromSeq),
-    )) as [string, number, number, string[]];
+    const [epoch, seq, head, frames] = (await this.command("sbRead")(meta, log, newEpoch(), String(fromSeq))) as [string, number, number, string[]];
     // The age limit is applied as topics publish: a quiet topic keeps its last messages.
     return { epoch, seq: Number(seq), head: Number(head), messages: frames.map((f) => JSON.parse(f) as Envelope) };
   }

@@ -82,6 +82,12 @@ describe.each(brokers)("%s broker contract", (name, make) => {
     expect(later.messages.map((m) => m.data)).toEqual(["hello"]);
   });
 
+  it("holds a lease it asked for (the only instance, in memory)", async () => {
+    const b = make();
+    if (b.name === "memory") expect(await b.lease("producers", 1_000)).toBe(true);
+    else expect(typeof (await b.lease(`solo-${crypto.randomBytes(3).toString("hex")}`, 1_000))).toBe("boolean");
+  });
+
   it("delivers to listeners in publish order", async () => {
     const b = make();
     const t = topic("ext.order");
@@ -128,6 +134,30 @@ describe.runIf(REDIS_URL)("Redis broker across instances", () => {
     await expect.poll(() => onB, { timeout: 10_000 }).toEqual([1, 2, 3]);
     await a.publish([req(t, 4)]);
     await expect.poll(() => onB).toEqual([1, 2, 3, 4]);
+  });
+
+  it("gives a lease to one instance at a time and hands it over on release", async () => {
+    const a = redisBroker();
+    const b = redisBroker();
+    const name = `producers-${crypto.randomBytes(3).toString("hex")}`;
+    expect(await a.lease(name, 5_000)).toBe(true);
+    expect(await b.lease(name, 5_000)).toBe(false);
+    expect(await a.lease(name, 5_000)).toBe(true); // renewal
+    await b.releaseLease(name); // not b's to give up
+    expect(await b.lease(name, 5_000)).toBe(false);
+    await a.releaseLease(name);
+    expect(await b.lease(name, 5_000)).toBe(true);
+    expect(await a.lease(name, 5_000)).toBe(false);
+  });
+
+  it("lets a lease lapse when its holder stops renewing", async () => {
+    const a = redisBroker();
+    const b = redisBroker();
+    const name = `producers-${crypto.randomBytes(3).toString("hex")}`;
+    expect(await a.lease(name, 300)).toBe(true);
+    expect(await b.lease(name, 300)).toBe(false);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await b.lease(name, 300)).toBe(true);
   });
 
   it("fails fast, not hangs, when Redis is unreachable", async () => {

@@ -22,7 +22,8 @@ describe.runIf(REDIS_URL && DATABASE_URL)("several instances on Redis", () => {
   let admin: Session;
 
   beforeAll(async () => {
-    const env = { REDIS_URL, REDIS_PREFIX: prefix, PRODUCERS: "off" };
+    // The market producer feeds a shared topic: only one instance may run it.
+    const env = { REDIS_URL, REDIS_PREFIX: prefix, PRODUCERS: "market", MARKET_BACKFILL_MINUTES: "0" };
     a = await startServer({ driver: "postgres", env });
     b = await startServer({ env: { ...env, DATABASE_URL: a.databaseUrl } });
     admin = await session(a.url, ADMIN);
@@ -71,12 +72,22 @@ describe.runIf(REDIS_URL && DATABASE_URL)("several instances on Redis", () => {
   it("keeps the history when one instance restarts", async () => {
     const [before] = await publishBatch(a.url, admin.auth, [{ topic: "ext.restart", data: 1 }]);
     await b.stop("SIGTERM");
-    b = await startServer({ env: { REDIS_URL, REDIS_PREFIX: prefix, PRODUCERS: "off", DATABASE_URL: a.databaseUrl } });
+    b = await startServer({ env: { REDIS_URL, REDIS_PREFIX: prefix, PRODUCERS: "market", MARKET_BACKFILL_MINUTES: "0", DATABASE_URL: a.databaseUrl } });
     const res = await fetch(`${b.url}/api/v1/realtime/batch?topics=ext.restart&since=${encodeCursorToken({ "ext.restart": { epoch: before!.epoch, seq: 0 } })}`, {
       headers: authHeaders(admin.auth),
     });
     const body = (await res.json()) as { topics: Record<string, { recovered: boolean; epoch: string; messages: Envelope[] }> };
     expect(body.topics["ext.restart"]).toMatchObject({ recovered: true, epoch: before!.epoch });
     expect(body.topics["ext.restart"]!.messages.map((m) => m.data)).toEqual([1]);
+  });
+
+  it("runs the shared producers on one instance, and hands them over when it stops", async () => {
+    const started = (srv: RunningServer) => srv.logs.filter((l) => l.msg === "lease won: starting").length;
+    expect(started(a)).toBe(1);
+    expect(started(b)).toBe(0);
+    await a.stop("SIGTERM");
+    const deadline = Date.now() + 15_000;
+    while (started(b) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(started(b)).toBe(1);
   });
 });

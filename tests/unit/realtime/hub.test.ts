@@ -41,6 +41,8 @@ describe("Hub", () => {
       onMessage: (l) => inner.onMessage(l),
       close: () => inner.close(),
       health: () => inner.health(),
+      lease: () => inner.lease(),
+      releaseLease: () => inner.releaseLease(),
       read: async (...args) => {
         const snapshot = await inner.read(...args);
         await publishDuringRead?.();
