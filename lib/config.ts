@@ -55,7 +55,8 @@ const envSchema = z.object({
   PUBLISH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   // Producers (lib/producers): "on", "off", or a list of names to run, e.g. "monitoring,market".
   // Names: monitoring (and system_status), capacity, market (ticks and charts), strategies,
-  // backtests, notifications (pruning). Run them on one instance only when several share Redis.
+  // backtests, notifications (pruning). With several instances on Redis, all but backtests run
+  // on one instance at a time (a lease in Redis), so any instance may be given the same list.
   PRODUCERS: z.string().default("on"),
   MONITORING_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
   SYSTEM_STATUS_INTERVAL_MS: z.coerce.number().int().min(500).default(10_000),
