@@ -3,13 +3,19 @@
 import { Megaphone } from "lucide-react";
 import type { FormEvent } from "react";
 import { toast } from "sonner";
+import type { BroadcastResult } from "@/lib/realtime/broadcast";
 import { requestJson, useSubmit } from "../../../_components/admin/request";
 import { Button } from "../../../_components/ui/button";
 import { Card, CardHeader } from "../../../_components/ui/card";
 import { Field } from "../../../_components/ui/field";
 import { FormError } from "../../../_components/ui/form-error";
 
-/** POST /api/v1/realtime/broadcast: an announcement every signed-in user sees at once. */
+const text = (data: FormData, name: string) => String(data.get(name) ?? "").trim();
+
+/**
+ * POST /api/v1/realtime/broadcast: an announcement as a notification to every user (it rings
+ * every bell at once and stays in their list), or a message on one topic.
+ */
 export function BroadcastForm() {
   const { busy, error, run } = useSubmit();
 
@@ -17,21 +23,25 @@ export function BroadcastForm() {
     e.preventDefault();
     const form = e.currentTarget;
     const data = new FormData(form);
-    const link = String(data.get("link") ?? "").trim();
+    // Only the fields filled in: the API refuses empty optional ones.
+    const optional = Object.fromEntries(["title", "link", "topic"].map((k) => [k, text(data, k)]).filter(([, v]) => v));
     await run(async () => {
-      const result = await requestJson<{ seq: number }>("/api/v1/realtime/broadcast", {
+      const result = await requestJson<BroadcastResult>("/api/v1/realtime/broadcast", {
         method: "POST",
-        body: { message: String(data.get("message") ?? ""), priority: String(data.get("priority")), ...(link ? { link } : {}) },
+        body: { message: text(data, "message"), priority: text(data, "priority"), ...optional },
       });
-      toast.success("Broadcast sent", { description: `Published as broadcast #${result.seq}.` });
+      toast.success("Broadcast sent", {
+        description: result.to === "everyone" ? `Notified ${result.delivered} user${result.delivered === 1 ? "" : "s"}.` : `Published on ${result.topic} as #${result.seq}.`,
+      });
       form.reset();
     });
   }
 
   return (
     <Card>
-      <CardHeader title="Broadcast" description="An announcement to every signed-in user, delivered live." />
+      <CardHeader title="Broadcast" description="A notification to every user, delivered live; or a message on one topic." />
       <form onSubmit={onSubmit} className="space-y-3" aria-label="Broadcast">
+        <Field label="Title (optional)" name="title" maxLength={200} placeholder="Maintenance tonight" />
         <label className="block">
           <span className="mb-1.5 block text-sm font-medium">Message</span>
           <textarea
@@ -54,6 +64,7 @@ export function BroadcastForm() {
           </label>
           <Field label="Link (optional)" name="link" placeholder="/monitoring" />
         </div>
+        <Field label="Topic (optional: instead of notifying everyone)" name="topic" placeholder="ext.announcements" />
         <FormError message={error} />
         <Button type="submit" disabled={busy}>
           <Megaphone className="size-4" aria-hidden />
