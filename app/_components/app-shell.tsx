@@ -106,7 +106,7 @@ export function AppShell({ user, headerSlot, children }: { user: SessionUser; he
             <button className="rounded-md p-2 text-ink-muted hover:bg-panel-raised" onClick={() => setOpen(true)} aria-label="Open navigation">
               <Menu className="size-5" aria-hidden />
             </button>
-            <Brand />
+            <Brand compact />
           </div>
           <div className="ml-auto flex items-center gap-2">{headerSlot}</div>
         </header>

@@ -107,7 +107,7 @@ export class Connection {
           for (const m of messages) {
             if (m.ts === undefined) continue;
             n++;
-            latency.observe(Math.max(0, now - m.ts) / 1000);
+            if (!m.replayed) latency.observe(Math.max(0, now - m.ts) / 1000);
           }
           if (n > 0) delivered.inc(n);
         },
@@ -261,7 +261,7 @@ export class Connection {
     if (intervalMs !== undefined && entry.kind === "state") {
       entry.conflator = new Conflator<QueuedMessage>(
         intervalMs,
-        (m) => this.queue.sendData(topic, "state", m.bytes, m.ts!),
+        (m) => this.queue.sendData(topic, "state", m.bytes, m.ts!, m.replayed),
         () => hub.metrics.coalesced.inc(),
       );
     }
@@ -288,7 +288,7 @@ export class Connection {
     entry.hub = subscription;
     const { epoch, seq, recovered, messages } = subscription.resume;
     this.send({ type: "subscribed", id, topic, epoch, seq, recovered });
-    for (const m of messages) this.deliver(entry, { topic, bytes: messageBytes(m), ts: m.ts });
+    for (const m of messages) this.deliver(entry, { topic, bytes: messageBytes(m), ts: m.ts, replayed: true });
     entry.ready = true;
     for (const m of entry.early) this.deliver(entry, m);
     entry.early = [];
@@ -296,7 +296,7 @@ export class Connection {
 
   private deliver(entry: ActiveSubscription, message: QueuedMessage): void {
     if (entry.conflator) entry.conflator.push(message);
-    else this.queue.sendData(entry.topic, entry.kind, message.bytes, message.ts!);
+    else this.queue.sendData(entry.topic, entry.kind, message.bytes, message.ts!, message.replayed);
   }
 
   /** Ends a subscription and forgets its queued messages (unsubscribe needs no reply). */

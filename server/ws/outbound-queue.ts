@@ -13,6 +13,8 @@ export interface QueuedMessage {
   topic?: string;
   bytes: Buffer;
   ts?: number;
+  /** Resumed history, not a live message: it says nothing about delivery latency. */
+  replayed?: boolean;
 }
 
 export interface OutboundHooks {
@@ -107,7 +109,7 @@ export class OutboundQueue {
   }
 
   /** A topic's message; `bytes` is the envelope's JSON, shared with every other connection. */
-  sendData(topic: string, kind: TopicKind, bytes: Buffer, ts: number): void {
+  sendData(topic: string, kind: TopicKind, bytes: Buffer, ts: number, replayed = false): void {
     if (this.closed) return;
     if (kind === "state") {
       const held = this.pendingState.get(topic);
@@ -115,10 +117,11 @@ export class OutboundQueue {
         this.queued += bytes.length - held.bytes.length;
         held.bytes = bytes;
         held.ts = ts;
+        held.replayed = replayed;
         this.hooks.coalesced?.(topic);
         return;
       }
-      const message = { topic, bytes, ts };
+      const message = { topic, bytes, ts, replayed };
       if (this.push(message)) this.pendingState.set(topic, message);
       return;
     }
@@ -128,7 +131,7 @@ export class OutboundQueue {
       this.resync(topic);
       return;
     }
-    this.push({ topic, bytes, ts });
+    this.push({ topic, bytes, ts, replayed });
   }
 
   /** A reply or notice (welcome, subscribed, error, pong, settings): never dropped. */

@@ -66,6 +66,18 @@ function setup(opts: { budgetBytes?: number; maxBatchBytes?: number; hardLimitBy
 }
 
 describe("OutboundQueue", () => {
+  it("tells the written hook which messages were resumed history, not live", () => {
+    const { socket, queue, sched, events } = setup();
+    queue.sendData("signals", "stream", data("signals", 1), 1, true);
+    socket.drain();
+    sched.run();
+    queue.sendData("signals", "stream", data("signals", 2), 2);
+    expect(events.written.flat().map((m) => [m.ts, m.replayed])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+  });
+
   it("writes a message for an idle socket at once, as a plain frame", () => {
     const { socket, queue, sched } = setup();
     queue.sendData("signals", "stream", data("signals", 1), 1);
