@@ -13,6 +13,8 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 // One fresh data folder per run. Workers load this file again: they inherit the variable.
 process.env.SWITCHBACK_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "switchback-e2e-"));
 const DATA_DIR = process.env.SWITCHBACK_E2E_DATA_DIR;
+// With REDIS_URL (CI), this run's topics live under keys of its own, removed at the end.
+process.env.SWITCHBACK_E2E_REDIS_PREFIX ??= `switchback-e2e-${path.basename(DATA_DIR).replace(/^switchback-e2e-/, "")}:`;
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -69,6 +71,7 @@ export default defineConfig({
       // Always the embedded database, fresh for this run, whatever the shell has set.
       DATABASE_URL: "",
       PGLITE_DIR: path.join(DATA_DIR, "pglite"),
+      REDIS_PREFIX: process.env.SWITCHBACK_E2E_REDIS_PREFIX,
     },
   },
 });

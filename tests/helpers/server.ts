@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { createPostgresDatabase, type DriverName } from "./db";
+import { deleteRedisKeys } from "./redis";
 import { TEST_AUTH_SECRET, makeTempDir } from "./env";
 
 /**
@@ -59,6 +61,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const tmp = opts.dataDir ? undefined : makeTempDir("switchback-server-");
   const dataDir = opts.dataDir ?? tmp!.dir;
   const pg = opts.driver === "postgres" ? await createPostgresDatabase() : undefined;
+  // With REDIS_URL (CI), each server gets keys of its own, so servers of parallel test files
+  // and earlier runs never share topics; a test that wants sharing passes REDIS_PREFIX itself.
+  const redisPrefix = process.env.REDIS_URL && !opts.env?.REDIS_PREFIX ? `switchback-test-${crypto.randomBytes(6).toString("hex")}:` : undefined;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -69,6 +74,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     AUTH_SECRET: TEST_AUTH_SECRET,
     LOG_LEVEL: "info",
     DATABASE_URL: pg?.url,
+    REDIS_PREFIX: redisPrefix,
     ...opts.env,
   };
   // Never the developer's own settings (next-auth reads NEXTAUTH_URL itself, and breaks on an
@@ -128,6 +134,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const dispose = async () => {
     await stop("SIGTERM");
     await pg?.drop();
+    if (redisPrefix) await deleteRedisKeys(process.env.REDIS_URL!, redisPrefix);
     tmp?.remove();
   };
 

@@ -5,6 +5,7 @@ import type { Broker, PublishRequest } from "@/lib/realtime/broker";
 import type { Envelope } from "@/lib/realtime/envelope";
 import { MemoryBroker } from "@/lib/realtime/memory-broker";
 import { RedisBroker } from "@/lib/realtime/redis-broker";
+import { deleteRedisKeys } from "../helpers/redis";
 
 /**
  * One contract, every broker: the memory broker always, and the Redis broker when REDIS_URL
@@ -23,10 +24,7 @@ function redisBroker(limits = { maxCount: 1_000, maxAgeMs: 600_000 }): RedisBrok
 
 afterAll(async () => {
   if (!REDIS_URL) return;
-  const admin = new Redis(REDIS_URL);
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length) await admin.del(...keys);
-  await admin.quit();
+  await deleteRedisKeys(REDIS_URL, prefix);
   await Promise.allSettled(redisConnections.map((c) => c.quit()));
 });
 

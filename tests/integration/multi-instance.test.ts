@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Envelope } from "@/lib/realtime/envelope";
 import { encodeCursorToken } from "@/lib/realtime/cursor-token";
 import { ADMIN, authHeaders, publishBatch, session, type Session } from "../helpers/api";
+import { deleteRedisKeys } from "../helpers/redis";
 import { startServer, type RunningServer } from "../helpers/server";
 import { SseConnection } from "../helpers/sse-client";
 import { connect, range } from "../helpers/ws-client";
@@ -31,10 +31,7 @@ describe.runIf(REDIS_URL && DATABASE_URL)("several instances on Redis", () => {
   afterAll(async () => {
     await b?.dispose();
     await a?.dispose();
-    const redis = new Redis(REDIS_URL!);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await deleteRedisKeys(REDIS_URL!, prefix);
   });
 
   it("reports Redis in health", async () => {
