@@ -26,7 +26,9 @@ export class UnknownTopicError extends Error {}
 /** Per-user control messages, delivered to every connection of that user on every instance. */
 export type ControlMessage =
   | { type: "settings"; mode: RealtimeSettingsPayload["mode"]; pollingIntervalMs: number }
-  | { type: "account_disabled" };
+  | { type: "account_disabled" }
+  /** Role changed: what the user may read changed, so links re-authenticate. */
+  | { type: "session_changed" };
 
 const controlKey = (userId: string) => `user.${userId}.control`;
 

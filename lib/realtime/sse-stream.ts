@@ -42,7 +42,7 @@ interface TopicFeed {
   early: Array<[Envelope, string]>;
 }
 
-export type SseCloseReason = "client_gone" | "cancelled" | "shutdown" | "mode_changed" | "account_disabled" | "slow_consumer";
+export type SseCloseReason = "client_gone" | "cancelled" | "shutdown" | "mode_changed" | "account_disabled" | "session_changed" | "slow_consumer";
 
 /**
  * One SSE stream: the contract's events for a fixed set of topics, each `data` event carrying
@@ -203,6 +203,9 @@ export class SseStream {
     } else if (message.type === "account_disabled") {
       this.send({ type: "error", code: "forbidden", message: "This account is disabled." });
       this.close("account_disabled");
+    } else {
+      // The browser reconnects at once (Last-Event-ID) and every topic is authorized anew.
+      this.close("session_changed");
     }
   }
 

@@ -321,6 +321,11 @@ export class Connection {
       this.close(CloseCode.forbidden, "account disabled");
       return;
     }
+    if (message.type === "session_changed") {
+      // The client refreshes its session and reconnects; subscriptions are authorized anew.
+      this.close(CloseCode.unauthenticated, "session changed");
+      return;
+    }
     this.send({ type: "settings", mode: message.mode, pollingIntervalMs: message.pollingIntervalMs });
     if (!allowsWebSocket(message.mode)) this.close(CloseCode.modeChanged, `realtime mode is ${message.mode}`);
   }

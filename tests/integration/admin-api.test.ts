@@ -197,6 +197,23 @@ describe("admin APIs", () => {
     expect(await errorOf(await call(admin.auth, "PATCH", `/api/v1/admin/users/${user.id}`, {}))).toMatchObject({ status: 400 });
   });
 
+  it("a demoted admin's open socket re-authenticates (4401) and then loses admin-only topics", async () => {
+    const { user, session: s } = await newUser("demoted");
+    await json(await call(admin.auth, "PATCH", `/api/v1/admin/users/${user.id}`, { role: "admin" }));
+    const socket = await openSocket(s);
+    await socket.waitFor((m) => m.type === "welcome");
+    socket.send({ type: "subscribe", id: "a", topic: "admin.realtime" });
+    await socket.waitFor((m) => m.type === "subscribed" && m.topic === "admin.realtime");
+
+    await json(await call(admin.auth, "PATCH", `/api/v1/admin/users/${user.id}`, { role: "user" }));
+    expect(await socket.closed).toMatchObject({ code: 4401 });
+    const again = await openSocket(s);
+    await again.waitFor((m) => m.type === "welcome");
+    again.send({ type: "subscribe", id: "b", topic: "admin.realtime" });
+    expect(await again.waitFor((m) => m.type === "error")).toMatchObject({ id: "b", code: "forbidden" });
+    again.close();
+  });
+
   it("searches and pages users, with settings and live links", async () => {
     const tag = `page${crypto.randomBytes(3).toString("hex")}`;
     const created: Array<Awaited<ReturnType<typeof newUser>>> = [];

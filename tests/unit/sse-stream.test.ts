@@ -184,6 +184,14 @@ describe("SseStream", () => {
     expect(hub.sinkCount()).toBe(0);
   });
 
+  it("ends (for the browser to reconnect and be authorized anew) when the user's role changes", async () => {
+    const hub = makeHub();
+    const h = await open(hub, ["ext.a"]);
+    await hub.notifyUser(USER, { type: "session_changed" });
+    await h.readToEnd();
+    expect(hub.sinkCount()).toBe(0);
+  });
+
   it("coalesces a state topic for a client that does not read, and sends its latest value later", async () => {
     const hub = makeHub();
     const h = await open(hub, ["system_status"], { maxBufferBytes: 16 * 1024 });

@@ -46,5 +46,6 @@ export const PATCH = withCaller("admin", async (req, ctx: Ctx, caller) => {
   const result = await updateUserAccount(id, change, caller.user.id);
   if (!result) return noSuchUser(id);
   if (result.after.disabled && !result.before.disabled) await hub().notifyUser(id, { type: "account_disabled" });
+  else if (result.after.role !== result.before.role) await hub().notifyUser(id, { type: "session_changed" });
   return Response.json({ user: await adminUserView(id) }, { headers: NO_STORE });
 });
