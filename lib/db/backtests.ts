@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, or } from "drizzle-orm";
 import { db } from "./drizzle";
 import { backtests, type BacktestRow, type BacktestStatus } from "./schema";
 
@@ -6,7 +6,7 @@ import { backtests, type BacktestRow, type BacktestStatus } from "./schema";
 
 const ACTIVE: BacktestStatus[] = ["pending", "running"];
 
-export async function createBacktest(input: { userId: string; strategy: string; symbol: string; params: unknown }): Promise<BacktestRow> {
+export async function createBacktest(input: { userId: string; strategy: string; symbol: string; params: unknown; runner?: string }): Promise<BacktestRow> {
   const [row] = await (await db()).insert(backtests).values(input).returning();
   if (!row) throw new Error("insert returned no row");
   return row;
@@ -41,11 +41,21 @@ export async function updateBacktest(id: string, patch: BacktestPatch): Promise<
   await (await db()).update(backtests).set(patch).where(eq(backtests.id, id));
 }
 
-/** Runs a restart interrupted: marked failed, returned so their owners can be told. */
-export async function failInterruptedBacktests(error: string): Promise<BacktestRow[]> {
-  return (await db())
+/**
+ * Runs whose runner is gone (a restart, a crashed instance): marked failed and returned so
+ * their owners can be told. `isGone` judges each runner that owns active runs (null: unknown).
+ */
+export async function failInterruptedBacktests(error: string, isGone: (runner: string | null) => Promise<boolean>): Promise<BacktestRow[]> {
+  const d = await db();
+  const owners = await d.selectDistinct({ runner: backtests.runner }).from(backtests).where(inArray(backtests.status, ACTIVE));
+  const gone: Array<string | null> = [];
+  for (const { runner } of owners) if (await isGone(runner)) gone.push(runner);
+  if (gone.length === 0) return [];
+  const named = gone.filter((r): r is string => r !== null);
+  const whose = [...(named.length ? [inArray(backtests.runner, named)] : []), ...(gone.includes(null) ? [isNull(backtests.runner)] : [])];
+  return d
     .update(backtests)
     .set({ status: "failed", error, finishedAt: new Date() })
-    .where(inArray(backtests.status, ACTIVE))
+    .where(and(inArray(backtests.status, ACTIVE), or(...whose)))
     .returning();
 }

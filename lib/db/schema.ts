@@ -154,6 +154,9 @@ export const backtests = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    // The runner (one per server process) that owns the run; other instances leave the run
+    // alone while that runner's lease lives, and fail it as interrupted once it is gone.
+    runner: text("runner"),
   },
   (t) => [index("backtests_user_created_idx").on(t.userId, t.createdAt), check("backtests_progress_range", sql`${t.progress} BETWEEN 0 AND 100`)],
 );

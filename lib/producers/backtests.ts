@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { z } from "zod";
 import { MARKET_SYMBOL } from "../config";
 import { failInterruptedBacktests, findBacktestOwner, updateBacktest } from "../db/backtests";
@@ -5,7 +6,7 @@ import type { BacktestRow } from "../db/schema";
 import { log } from "../log";
 import type { Hub } from "../realtime/hub";
 import { registerTopicOwners } from "../realtime/instance";
-import { sleep } from "./loop";
+import { every, sleep, type Loop } from "./loop";
 import { CandleSeries } from "./market/candles";
 import { profileFor, SymbolWalk } from "./market/simulator";
 import { notify } from "./notifications";
@@ -85,6 +86,10 @@ export function registerBacktestOwners(): void {
 
 class Interrupted extends Error {}
 
+const RUNNER_LEASE_MS = 15_000;
+const RECOVER_INTERVAL_MS = 30_000;
+const runnerLease = (id: string) => `backtest-runner:${id}`;
+
 interface Run {
   row: BacktestRow;
   abort: AbortController;
@@ -96,6 +101,9 @@ interface Run {
  * paced to take about `durationMs`, so its progress is something a person can watch.
  */
 export class BacktestRunner {
+  /** Who owns the runs this process executes (see the runner column). */
+  readonly id = crypto.randomUUID();
+  private leaseTimer?: ReturnType<typeof setInterval>;
   private readonly queue: BacktestRow[] = [];
   private readonly running = new Map<string, Run>();
   private readonly done = new Set<Promise<void>>();
@@ -105,9 +113,25 @@ export class BacktestRunner {
     registerBacktestOwners();
   }
 
-  /** Fails what a previous process left unfinished and tells the owners. */
+  /**
+   * Holds this runner's lease while it lives, so other instances know its runs are in hand.
+   * With the memory broker there is one instance and every lease is its own.
+   */
+  async claim(): Promise<void> {
+    const renew = () => this.opts.hub.broker.lease(runnerLease(this.id), RUNNER_LEASE_MS).catch(() => false);
+    await renew();
+    this.leaseTimer = setInterval(() => void renew(), RUNNER_LEASE_MS / 3);
+    this.leaseTimer.unref();
+  }
+
+  /**
+   * Fails what runners that are gone left unfinished (a restart, a crashed instance) and tells
+   * the owners. A runner is gone when its lease can be taken: nobody renews it any more.
+   */
   async recover(): Promise<void> {
-    const interrupted = await failInterruptedBacktests("Interrupted: the server restarted before it finished.");
+    const isGone = async (runner: string | null) =>
+      runner !== this.id && (runner === null || (await this.opts.hub.broker.lease(runnerLease(runner), 1)));
+    const interrupted = await failInterruptedBacktests("Interrupted: the server restarted before it finished.", isGone);
     for (const row of interrupted) await this.announce(row.id, row.userId, this.labelOf(row), "failed", row.error ?? "Interrupted");
   }
 
@@ -128,6 +152,8 @@ export class BacktestRunner {
     this.queue.length = 0;
     for (const run of this.running.values()) run.abort.abort();
     await Promise.all([...this.done]);
+    clearInterval(this.leaseTimer);
+    await this.opts.hub.broker.releaseLease(runnerLease(this.id)).catch(() => {});
   }
 
   private pump() {
@@ -312,14 +338,20 @@ export async function simulateBacktest(row: Pick<BacktestRow, "id" | "strategy" 
   };
 }
 
-/** `backtests`: recovers interrupted runs at start and owns the runner route handlers use. */
+/**
+ * `backtests`: owns the runner route handlers use, and recovers interrupted runs at start and
+ * then every half minute (an instance that crashed never restarts to clean up after itself).
+ */
 export function backtestsProducer(runner: BacktestRunner): Producer {
+  let sweep: Loop | undefined;
   return {
     name: "backtests",
     async start() {
-      await runner.recover();
+      await runner.claim();
+      sweep = every("interrupted backtests", RECOVER_INTERVAL_MS, () => runner.recover(), { immediate: true });
     },
     async stop() {
+      await sweep?.stop();
       await runner.stop();
     },
   };

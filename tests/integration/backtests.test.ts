@@ -1,11 +1,18 @@
+import crypto from "node:crypto";
+import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { createBacktest, getBacktest } from "@/lib/db/backtests";
 import { listNotifications } from "@/lib/db/notifications";
 import { createUser } from "@/lib/db/queries";
 import { BACKTEST_STEPS, BacktestRunner, backtestRequestSchema, registerBacktestOwners, toBacktestView } from "@/lib/producers/backtests";
 import type { BacktestProgress } from "@/lib/producers/payloads";
+import { Hub } from "@/lib/realtime/hub";
 import { hub } from "@/lib/realtime/instance";
+import { RealtimeMetrics } from "@/lib/realtime/metrics";
+import { RedisBroker } from "@/lib/realtime/redis-broker";
+import { TopicRegistry } from "@/lib/realtime/topics";
 import { DRIVERS, useTestDatabase } from "../helpers/db";
+import { deleteRedisKeys } from "../helpers/redis";
 
 let n = 0;
 const newUser = () => createUser({ email: `bt${++n}-${Date.now()}@example.com`, name: `B${n}`, passwordHash: "x", role: "user" });
@@ -120,6 +127,32 @@ describe.each(DRIVERS)("backtests on %s", (driver) => {
     await new BacktestRunner({ hub: hub(), durationMs: 0, maxConcurrent: 1 }).recover();
     expect((await getBacktest(orphan.id))!).toMatchObject({ status: "failed", error: expect.stringMatching(/restarted/) });
     expect((await getBacktest(a.id))!.status).toBe("failed");
+  });
+
+  it.runIf(process.env.REDIS_URL)("with several instances, leaves a live runner's runs alone and fails them once it is gone", async () => {
+    const prefix = `switchback-test-${crypto.randomBytes(4).toString("hex")}:`;
+    const instance = () =>
+      new Hub(
+        new RedisBroker({ client: new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 }), subscriber: new Redis(process.env.REDIS_URL!), prefix }),
+        new TopicRegistry(),
+        new RealtimeMetrics(),
+      );
+    const [hubA, hubB] = [instance(), instance()];
+    try {
+      const user = await newUser();
+      const a = new BacktestRunner({ hub: hubA, durationMs: 0, maxConcurrent: 1 });
+      const b = new BacktestRunner({ hub: hubB, durationMs: 0, maxConcurrent: 1 });
+      await a.claim();
+      const row = await createBacktest({ userId: user.id, strategy: "breakout", symbol: "AAPL", params: { days: 1, barMinutes: 60, initialCapital: 10_000 }, runner: a.id });
+      await b.recover();
+      expect((await getBacktest(row.id))!.status).toBe("pending");
+      await a.stop();
+      await b.recover();
+      expect((await getBacktest(row.id))!).toMatchObject({ status: "failed", error: expect.stringMatching(/restarted/) });
+    } finally {
+      await Promise.all([hubA.close(), hubB.close()]);
+      await deleteRedisKeys(process.env.REDIS_URL!, prefix);
+    }
   });
 
   it("lets only the owner (and admins) read backtest.<id>", async () => {

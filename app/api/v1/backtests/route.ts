@@ -27,7 +27,7 @@ export const POST = withUser(async (req, _ctx: unknown, user) => {
   }
   const { strategy, symbol, ...rest } = body.value;
   const params: BacktestParams = rest;
-  const row = await createBacktest({ userId: user.id, strategy, symbol, params });
+  const row = await createBacktest({ userId: user.id, strategy, symbol, params, runner: runner.id });
   runner.enqueue(row);
   return Response.json({ backtest: toBacktestView(row) }, { status: 202, headers: { Location: `/api/v1/backtests/${row.id}` } });
 });
