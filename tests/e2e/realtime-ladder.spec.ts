@@ -9,9 +9,14 @@ import { ADMIN, DEMO, expectLive, indicator, signIn } from "./support/session";
 
 const APP = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${process.env.E2E_PORT ?? 3210}`;
 
+/**
+ * Publishes as the signed-in admin straight to the app, not through the proxy under test: a
+ * producer's path is not the browser's, and nginx reloading mid-test may drop a keep-alive
+ * request (cookies are per host, not per port, so the session goes along).
+ */
 async function publish(request: APIRequestContext, topic: string, from: number, count: number) {
   const messages = Array.from({ length: count }, (_, i) => ({ topic, data: { n: from + i } }));
-  const res = await request.post("/api/v1/publish", { data: { messages } });
+  const res = await request.post(`${APP}/api/v1/publish`, { data: { messages } });
   expect(res.status(), await res.text()).toBe(200);
 }
 
