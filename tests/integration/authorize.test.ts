@@ -59,7 +59,9 @@ describe.each(DRIVERS)("credentials sign-in on %s", (driver) => {
   it("tells a disabled account so, only when the password is right", async () => {
     expect(await attempt("gone@example.com", "gone-pass")).toEqual({ error: SIGN_IN_MESSAGES.disabled });
     expect(await attempt("gone@example.com", "wrong")).toEqual({ error: SIGN_IN_MESSAGES.invalid });
-    expect(disabledId).toBeTruthy();
+    // Refusing the sign-in changes nothing about the account.
+    const [row] = await testDb().database.db.select().from(users).where(eq(users.id, disabledId));
+    expect(row).toMatchObject({ email: "gone@example.com", disabled: true });
   });
 
   it("throttles the account after five failures, then refuses even the right password", async () => {
